@@ -35,7 +35,7 @@ interface WycheproofGroup {
   tests: WycheproofTest[];
 }
 function load(name: string): WycheproofGroup[] {
-  const url = new URL(`../../shared/vectors/mldsa/${name}`, import.meta.url);
+  const url = new URL(`../test/vectors/mldsa/${name}`, import.meta.url);
   return (JSON.parse(readFileSync(url, 'utf8')) as { testGroups: WycheproofGroup[] }).testGroups;
 }
 
