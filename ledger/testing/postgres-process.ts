@@ -3,8 +3,8 @@
  * we are root (PostgreSQL refuses to run as root), pick a free loopback port, own a temp dir. Shared by
  * the throwaway cluster (postgres-cluster.ts) and the Patroni failover test (test/ledger-failover/).
  */
-import { execFile, type ExecFileOptions } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { execFile, spawn, type ChildProcess, type ExecFileOptions } from 'node:child_process';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { chown, mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -31,8 +31,8 @@ export function postgresBinDir(): string {
 
 const isRoot = (): boolean => process.getuid?.() === 0;
 
-/** uid and gid of the user PostgreSQL runs as (`postgres` when we are root, else ourselves). */
-async function serviceUser(): Promise<{ uid: number; gid: number } | null> {
+/** uid and gid of the `postgres` user when we are root (null: run as ourselves). */
+export async function serviceUser(): Promise<{ uid: number; gid: number } | null> {
   if (!isRoot()) return null;
   const id = async (flag: string) => Number((await run('id', [flag, 'postgres'])).stdout.trim());
   return { uid: await id('-u'), gid: await id('-g') };
@@ -71,9 +71,59 @@ export function runAsPostgres(
     : run(file, args, options);
 }
 
-/** The argv that starts a long-running program as the `postgres` user (for spawn). */
-export function asPostgres(file: string, args: readonly string[]): [string, string[]] {
-  return isRoot() ? ['runuser', ['-u', 'postgres', '--', file, ...args]] : [file, [...args]];
+/**
+ * Starts a long-running program as the `postgres` user when we are root. Through spawn's uid/gid (not
+ * runuser) so that the returned pid is the program's own, the one to stop it by.
+ */
+export async function spawnAsPostgres(
+  file: string,
+  args: readonly string[],
+  options: { readonly cwd: string; readonly log: string; readonly env?: NodeJS.ProcessEnv },
+): Promise<ChildProcess> {
+  const user = await serviceUser();
+  const out = openSync(options.log, 'a');
+  try {
+    const child = spawn(file, [...args], {
+      cwd: options.cwd,
+      env: { ...process.env, ...(user ? { HOME: options.cwd, USER: 'postgres' } : {}), ...options.env },
+      stdio: ['ignore', out, out],
+      ...(user ? { uid: user.uid, gid: user.gid } : {}),
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.once('spawn', resolve);
+      child.once('error', reject);
+    });
+    return child;
+  } finally {
+    closeSync(out);
+  }
+}
+
+/** Sends `signal` to a pid we started, if it is still alive; true when it was. */
+export function signalPid(pid: number | undefined, signal: NodeJS.Signals): boolean {
+  if (pid === undefined || pid <= 1) return false;
+  try {
+    process.kill(pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a pid is alive: exists and is not a zombie (an orphan nobody reaped still answers signal 0). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    // /proc/<pid>/stat: "pid (comm) state ...": the state letter follows the last ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true;
+  }
 }
 
 /** A temp dir the PostgreSQL user owns (os.tmpdir(); the caller removes it). */
