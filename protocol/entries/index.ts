@@ -1,0 +1,7 @@
+export * from './against-election';
+export * from './chain';
+export * from './enrolment';
+export * from './envelope';
+export * from './kiosk-id';
+export * from './schemas';
+export * from './tracking-code';
