@@ -9,7 +9,7 @@ import { x509 } from '../x509';
 import { countryIds, districtsById, styleCountry, stylesById } from './lookups';
 import type { Problem } from './problems';
 import type { ElectionPackage } from './schema';
-import { parseVkeyStructure } from './vkey';
+import { parseVkey } from '../checkpoint/vkey';
 
 type Push = (check: string, path: string, message: string) => void;
 
@@ -101,7 +101,7 @@ function checkQualifications(pkg: ElectionPackage, push: Push): void {
 
 function checkLedger(pkg: ElectionPackage, push: Push): void {
   const l = pkg.ledger;
-  const log = parseVkeyStructure(l.logKey);
+  const log = parseVkey(l.logKey);
   if (!log.ok) push('vkeys', 'ledger.logKey', log.error);
   // DESIGN §6: the log signs as the cosigner named by its origin.
   else if (log.value.name !== l.origin)
@@ -113,7 +113,7 @@ function checkLedger(pkg: ElectionPackage, push: Push): void {
   const names = new Set<string>();
   const keys = new Set<string>([l.logKey]);
   for (const [i, w] of l.witnesses.entries()) {
-    const parsed = parseVkeyStructure(w.key);
+    const parsed = parseVkey(w.key);
     if (!parsed.ok) push('vkeys', `ledger.witnesses[${i}].key`, parsed.error);
     else if (parsed.value.name !== w.name)
       push('vkeys', `ledger.witnesses[${i}].key`, `is named "${parsed.value.name}", not "${w.name}"`);

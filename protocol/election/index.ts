@@ -9,5 +9,4 @@ export * from './schema';
 export * from './semantic-checks';
 export * from './signatures';
 export * from './trust-file';
-export * from './vkey';
 export * from './zod-issues';

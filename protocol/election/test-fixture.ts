@@ -13,7 +13,7 @@ import { voterRef } from '../voters/voter-ref';
 import type { ElectionPackageInput } from './schema';
 import { signPackage } from './signatures';
 import type { TrustFileJson } from './trust-file';
-import { formatVkey } from './vkey';
+import { encodeVkey } from '../checkpoint/vkey';
 
 export function seeded(label: string): Uint8Array {
   return sha256(utf8(`ogas-test-fixture:${label}`));
@@ -143,10 +143,10 @@ export function fixturePackage(caPem: { voters: string; officials: string }): El
     ledger: {
       origin: 'ledger.test/election',
       url: 'http://127.0.0.1:8080',
-      logKey: formatVkey('ledger.test/election', log.publicKey),
+      logKey: encodeVkey('ledger.test/election', log.publicKey),
       witnesses: [
-        { name: 'witness-1', key: formatVkey('witness-1', w1.publicKey) },
-        { name: 'witness-2', key: formatVkey('witness-2', w2.publicKey) },
+        { name: 'witness-1', key: encodeVkey('witness-1', w1.publicKey) },
+        { name: 'witness-2', key: encodeVkey('witness-2', w2.publicKey) },
       ],
       quorum: 1,
     },
