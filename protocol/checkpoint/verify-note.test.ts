@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { utf8 } from '../bytes';
 import { leafHash } from '../merkle';
-import { mlDsaKeygen } from '../ml-dsa';
+import { mlDsaKeygen, nobleVerifier, type MlDsaVerifier } from '../ml-dsa';
+import { loadNativeMlDsa } from '../../native/ml-dsa';
 import { checkpoint, encodeCheckpointBody } from './checkpoint-body';
 import { cosign, signCheckpoint } from './cosignature';
 import { TORCHWOOD_ADD_CHECKPOINT, TORCHWOOD_VKEY } from './testdata/torchwood-mldsa';
@@ -106,5 +107,21 @@ describe('verifyCheckpointQuorum', () => {
     const bad = cosigned + cosign(checkpoint(log.name, 6, cp.root), w3, 1);
     const failing = verifyCheckpointQuorum(bad, trust);
     expect(!failing.ok && failing.error).toMatch(/^rejected: cosignature by w.example\/3 does not verify/);
+  });
+});
+
+// The ledger and auditor pass the native verifier: it must reach the same verdicts as noble.
+const native = loadNativeMlDsa();
+const verifiers: MlDsaVerifier[] = native.ok ? [nobleVerifier, native.verifier] : [nobleVerifier];
+
+describe.each(verifiers.map((v) => [v.name, v] as const))('with the %s verifier', (_name, verifier) => {
+  it('verifies the torchwood checkpoint and ours, and fails tampered ones', () => {
+    const key = parseVkey(TORCHWOOD_VKEY);
+    if (!key.ok) throw new Error(key.error);
+    const torchwood = TORCHWOOD_ADD_CHECKPOINT.slice('old 0\n\n'.length);
+    expect(verifyNote(torchwood, [key.value], verifier).ok).toBe(true);
+    expect(verifyNote(torchwood.replace('\n1\n', '\n2\n'), [key.value], verifier).ok).toBe(false);
+    expect(verifyCheckpointQuorum(cosigned, trust, verifier).ok).toBe(true);
+    expect(verifyCheckpointQuorum(cosigned.replace('\n7\n', '\n9\n'), trust, verifier).ok).toBe(false);
   });
 });

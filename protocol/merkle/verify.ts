@@ -116,6 +116,46 @@ export function verifyInclusion(
 }
 
 /**
+ * RFC 9162 §2.1.4.2 steps 2–7 up to the comparison: the old and new roots (fr, sr) a consistency proof
+ * of the right length leads to, for 0 < size1 < size2.
+ */
+function rootsFromConsistencyProof(
+  size1: number,
+  size2: number,
+  proof: readonly Uint8Array[],
+  root1: Uint8Array,
+): Result<{ fr: Uint8Array; sr: Uint8Array }, string> {
+  // Step 2: when size1 is a power of two the old root is the first subtree, so it is not sent.
+  const path = isPowerOfTwo(size1) ? [root1, ...proof] : [...proof];
+  // Steps 3–4.
+  let fn = size1 - 1;
+  let sn = size2 - 1;
+  while (fn % 2 === 1) {
+    fn = shiftRight(fn, 1);
+    sn = shiftRight(sn, 1);
+  }
+  // Step 5.
+  let fr = path[0]!;
+  let sr = path[0]!;
+  // Step 6.
+  for (const c of path.slice(1)) {
+    if (sn === 0) return err('proof is longer than the path to the new root');
+    if (fn % 2 === 1 || fn === sn) {
+      fr = nodeHash(c, fr);
+      sr = nodeHash(c, sr);
+      if (fn % 2 === 0) [fn, sn] = shiftUntilOddOrZero(fn, sn);
+    } else {
+      sr = nodeHash(sr, c);
+    }
+    fn = shiftRight(fn, 1);
+    sn = shiftRight(sn, 1);
+  }
+  // Step 7: sn must reach 0 exactly at the end of the path.
+  if (sn !== 0) return err('proof is shorter than the path to the new root');
+  return ok({ fr, sr });
+}
+
+/**
  * RFC 9162 §2.1.4.2: checks that the tree of `size2` leaves with `root2` extends the tree of `size1`
  * leaves with `root1`. Equal sizes: the proof must be empty and the roots equal. Size 0 is refused
  * (nothing to prove; a witness accepts any first checkpoint without a proof, C2SP tlog-witness).
@@ -148,33 +188,10 @@ export function verifyConsistency(
   if (proof.length !== want) {
     return err(`proof has ${proof.length} hashes; from size ${size1} to ${size2} needs exactly ${want}`);
   }
-  // Step 2: when size1 is a power of two the old root is the first subtree, so it is not sent.
-  const path = isPowerOfTwo(size1) ? [root1, ...proof] : [...proof];
-  // Steps 3–4.
-  let fn = size1 - 1;
-  let sn = size2 - 1;
-  while (fn % 2 === 1) {
-    fn = shiftRight(fn, 1);
-    sn = shiftRight(sn, 1);
-  }
-  // Step 5.
-  let fr = path[0]!;
-  let sr = path[0]!;
-  // Step 6.
-  for (const c of path.slice(1)) {
-    if (sn === 0) return err('proof is longer than the path to the new root');
-    if (fn % 2 === 1 || fn === sn) {
-      fr = nodeHash(c, fr);
-      sr = nodeHash(c, sr);
-      if (fn % 2 === 0) [fn, sn] = shiftUntilOddOrZero(fn, sn);
-    } else {
-      sr = nodeHash(sr, c);
-    }
-    fn = shiftRight(fn, 1);
-    sn = shiftRight(sn, 1);
-  }
-  // Step 7.
-  if (sn !== 0) return err('proof is shorter than the path to the new root');
+  const roots = rootsFromConsistencyProof(size1, size2, proof, root1);
+  if (!roots.ok) return roots;
+  const { fr, sr } = roots.value;
+  // Step 7 (the rest).
   if (!bytesEqual(fr, root1)) {
     return err(`proof does not lead to the old root ${short(root1)}… of size ${size1} (got ${short(fr)}…)`);
   }
