@@ -13,7 +13,12 @@ import {
 } from './command';
 
 // One line per command group; each group lives in its own file beside this one.
-const GROUPS: Readonly<Record<string, { summary: string; load: () => Promise<CommandGroup> }>> = {};
+const GROUPS: Readonly<Record<string, { summary: string; load: () => Promise<CommandGroup> }>> = {
+  id: {
+    summary: 'identity documents: parse what a scanner read',
+    load: async () => (await import('./id-commands')).idCommands,
+  },
+};
 
 function usage(io: CliIo): void {
   writeLine(io.stderr, 'usage: ogas <command> [options]   (ogas <command> --help for more)');
