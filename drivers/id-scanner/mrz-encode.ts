@@ -53,7 +53,7 @@ function nameField(surname: string, givenNames: string, width: number): string {
   return pad(full.slice(0, width), width);
 }
 
-/** Document number field, its check digit and the optional data, with the long-number rule for TD1/TD2. */
+/** TD1/TD2 document number field, its check digit and the optional data, with the long-number rule. */
 function numberAndOptional(f: MrzFields, optionalWidth: number): { number: string; optional: string } {
   const number = mrzText(f.documentNumber);
   const optional = mrzText(f.optionalData ?? '');
@@ -90,11 +90,13 @@ export function encodeMrz(f: MrzFields): string[] {
       return [`${code}${state}${nameField(f.surname, f.givenNames, 31)}`, `${body}${composite}`];
     }
     case 'mrz-td3': {
-      const { number } = numberAndOptional(f, 0);
+      const number = mrzText(f.documentNumber);
+      if (number.length > 9) throw new RangeError('a passport number has at most 9 characters');
+      const numberField = withDigit(pad(number, 9));
       const personal = pad(mrzText(f.optionalData ?? ''), 14);
       // 9303-4 §4.2.2.2: an empty personal number may take < as its check digit.
       const personalDigit = /^<+$/.test(personal) ? '<' : String(mrzCheckDigit(personal));
-      const body = `${number}${nationality}${birth}${sex}${expiry}${personal}${personalDigit}`;
+      const body = `${numberField}${nationality}${birth}${sex}${expiry}${personal}${personalDigit}`;
       const composite = mrzCheckDigit(body.slice(0, 10) + body.slice(13, 20) + body.slice(21, 43));
       return [`${code}${state}${nameField(f.surname, f.givenNames, 39)}`, `${body}${composite}`];
     }

@@ -104,6 +104,22 @@ describe('parseMrz on ICAO specimens', () => {
     });
   });
 
+  it("does not inherit the mrz library's verdict on a filler in place of a check digit", () => {
+    // mrz 5.0.2 reads a TD1 whose document number check digit is `<` and whose optional data is empty as
+    // a long number, takes the "check digit" after it as '' and compares Number('') = 0 with the
+    // computed digit: for this number that is 0, so the library calls the check valid. ICAO 9303-3
+    // §4.9 has no such digit: the check fails. (Found by parsers.property.test.ts.)
+    const lines = [
+      'I<UTOSV2PLDJHO<<<<<<<<<<<<<<<<',
+      '7408122F1204159UTO<<<<<<<<<<<6',
+      'ERIKSSON<<ANNA<MARIA<<<<<<<<<<',
+    ];
+    expect(libraryCheckVerdicts(lines)?.['documentNumber']).toBe(true);
+    const r = parseMrz(lines.join('\n'), NOW);
+    expect(r.ok && r.value.checks['documentNumber']).toBe(false);
+    expect(r.ok && r.value.valid).toBe(false);
+  });
+
   it('agrees with the mrz library on every fixture check', () => {
     for (const name of [
       'td1-uto-specimen.mrz',

@@ -212,7 +212,8 @@ function numberParts(format: MrzFormat, l1: string, l2: string) {
     format === 'mrz-td1'
       ? [l1.slice(5, 14), l1[14]!, l1.slice(15, 30)]
       : [l2.slice(0, 9), l2[9]!, l2.slice(28, 35)];
-  if (format !== 'mrz-td3' && digit === '<' && /^[A-Z0-9]/.test(optional)) {
+  // The extension is at least one more character and the check digit, then a filler.
+  if (format !== 'mrz-td3' && digit === '<' && /^[A-Z0-9]{2,}</.test(optional)) {
     const tail = optional.split('<')[0]!;
     return { principal, rest: tail.slice(0, -1), digit: tail.slice(-1), extended: true };
   }
@@ -291,9 +292,14 @@ export function mrzChecks(format: MrzFormat, lines: readonly string[]): Record<s
   };
 }
 
-/** The `mrz` library's own check-digit verdicts, keyed like mrzChecks (tests compare the two). */
-export function libraryCheckVerdicts(lines: readonly string[]): Record<string, boolean> {
+/**
+ * The `mrz` library's own check-digit verdicts, keyed like mrzChecks (tests compare the two); null when
+ * the library reads the zone as another format (a national one).
+ */
+export function libraryCheckVerdicts(lines: readonly string[]): Record<string, boolean> | null {
+  const format = mrzShapeOf(lines);
   const result = parseWithLibrary(lines);
+  if (format === null || result.format !== SHAPES[format].library) return null;
   const names: Record<string, string> = {
     documentNumberCheckDigit: 'documentNumber',
     birthDateCheckDigit: 'birthDate',
