@@ -32,14 +32,19 @@ export function toBase64(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 }
 
-/** True when `s` is standard base64 with padding (RFC 4648 §4). */
+/**
+ * True when `s` is canonical standard base64 with padding (RFC 4648 §4, and §3.5: the unused bits of
+ * the last character are zero). Non-canonical forms ("QQ==" vs "QR==") decode to the same bytes, so a
+ * signed text could be re-encoded unnoticed; they are refused.
+ */
 export function isBase64(s: string): boolean {
-  return B64_RE.test(s);
+  if (!B64_RE.test(s)) return false;
+  return Buffer.from(s, 'base64').toString('base64') === s;
 }
 
-/** Decodes standard padded base64; throws a RangeError on anything else (Buffer would silently skip junk). */
+/** Decodes canonical standard padded base64; throws a RangeError on anything else. */
 export function fromBase64(s: string): Uint8Array {
-  if (!B64_RE.test(s)) throw new RangeError('not standard base64 with padding');
+  if (!isBase64(s)) throw new RangeError('not canonical standard base64 with padding');
   return new Uint8Array(Buffer.from(s, 'base64'));
 }
 

@@ -1,5 +1,5 @@
 /**
- * ML-DSA through our wrappers against C2SP/wycheproof vectors (shared/vectors/mldsa): key generation from
+ * ML-DSA through our wrappers against C2SP/wycheproof vectors (test/vectors/mldsa, a copy of shared/vectors): key generation from
  * a seed, signing with and without context (deterministic and with a given `rnd`), verification of valid
  * and invalid signatures; every verification through both backends, noble and the native PQClean one,
  * so the two are cross-checked on the same data.

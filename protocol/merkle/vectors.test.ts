@@ -1,5 +1,5 @@
 /**
- * Every transparency-dev/merkle test vector (shared/vectors/merkle, Apache-2.0) through our verifiers:
+ * Every transparency-dev/merkle test vector (test/vectors/merkle, a copy of shared/vectors; Apache-2.0) through our verifiers:
  * one test per file, asserting the file's verdict (`wantErr`).
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verifyConsistency, verifyInclusion } from './verify';
 
-const VECTORS = join(import.meta.dirname, '../../../shared/vectors/merkle');
+const VECTORS = join(import.meta.dirname, '../../test/vectors/merkle');
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
