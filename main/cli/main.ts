@@ -18,6 +18,10 @@ const GROUPS: Readonly<Record<string, { summary: string; load: () => Promise<Com
     summary: 'identity documents: parse what a scanner read',
     load: async () => (await import('./id-commands')).idCommands,
   },
+  election: {
+    summary: 'election packages: sample, sign, verify, demo',
+    load: async () => (await import('./election-commands')).electionCommands,
+  },
 };
 
 function usage(io: CliIo): void {
