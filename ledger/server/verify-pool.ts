@@ -1,0 +1,155 @@
+/**
+ * Signature verification on every core: a pool of worker threads (verify-worker.ts), each with the
+ * fastest ML-DSA verifier the machine has. A request's verifications are cut into chunks spread over
+ * the least-loaded threads, so one 500-ballot batch uses all cores and concurrent requests share them.
+ *
+ * The workers are TypeScript. On Node 20, `new Worker(url, { execArgv: ['--import', 'tsx'] })` does not
+ * apply tsx's hooks to the worker's entry module (ERR_UNKNOWN_FILE_EXTENSION), so each worker starts
+ * with a two-line bootstrap that registers tsx's ESM hooks (tsx/esm/api, resolved by absolute path) and
+ * then imports verify-worker.ts: the same under the CLI (bin/ogas.mjs), vitest and tsx, from any cwd.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { nobleVerifier } from '../../protocol/ml-dsa';
+import { fastestMlDsaVerifier } from '../../native/ml-dsa';
+import type { VerifyItem, VerifyReply, VerifyTask } from './verify-protocol';
+
+/** Verifications per message: big enough to amortise messaging, small enough to spread a batch. */
+const CHUNK = 32;
+
+interface Pending {
+  readonly resolve: (results: Uint8Array) => void;
+  readonly reject: (e: Error) => void;
+  readonly size: number;
+}
+
+interface Thread {
+  readonly worker: Worker;
+  load: number;
+  readonly pending: Map<number, Pending>;
+}
+
+/** Worker bootstrap (eval'd, CommonJS or ESM alike): register tsx, then load the TypeScript worker. */
+function bootstrap(workerUrl: URL): string {
+  // The ESM entry of tsx/esm/api, as tsx's package.json exports it (require.resolve would give the CJS one).
+  const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
+  const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as {
+    exports: Record<string, { import?: { default?: string } } | string>;
+  };
+  const entry = pkg.exports['./esm/api'];
+  const relative = typeof entry === 'object' ? entry.import?.default : undefined;
+  if (!relative) throw new Error('tsx does not export an ESM "./esm/api": cannot start the verify threads');
+  const api = pathToFileURL(join(dirname(manifest), relative)).href;
+  return `(async () => {
+    const { register } = await import(${JSON.stringify(api)});
+    register();
+    await import(${JSON.stringify(workerUrl.href)});
+  })().catch((e) => { throw e; });`;
+}
+
+export class VerifyPool {
+  private nextId = 1;
+  private closed = false;
+
+  private constructor(
+    private readonly threads: Thread[],
+    /** The verifier the workers use ('pqclean-native' or 'noble'), for logs and benchmarks. */
+    readonly verifierName: string,
+    /** Why the native verifier is not used, when it is not. */
+    readonly note: string | undefined,
+  ) {}
+
+  /** Starts `threads` workers (default: one per core) and waits until each has loaded its verifier. */
+  static async start(options: { readonly threads?: number } = {}): Promise<VerifyPool> {
+    const count = Math.max(1, options.threads ?? availableParallelism());
+    const code = bootstrap(new URL('./verify-worker.ts', import.meta.url));
+    const threads: Thread[] = [];
+    const ready: Promise<{ verifier: string; note?: string }>[] = [];
+    for (let i = 0; i < count; i++) {
+      const worker = new Worker(code, { eval: true });
+      const thread: Thread = { worker, load: 0, pending: new Map() };
+      threads.push(thread);
+      ready.push(
+        new Promise((resolve, reject) => {
+          worker.once('error', reject);
+          worker.once('message', (m: VerifyReply) => {
+            worker.off('error', reject);
+            if (m.kind === 'ready') resolve(m.note === undefined ? { verifier: m.verifier } : m);
+            else reject(new Error('verify worker answered before it was ready'));
+          });
+        }),
+      );
+    }
+    let first: { verifier: string; note?: string };
+    try {
+      [first] = (await Promise.all(ready)) as [{ verifier: string; note?: string }];
+    } catch (e) {
+      await Promise.all(threads.map((t) => t.worker.terminate()));
+      throw new Error(`the signature verification threads failed to start: ${(e as Error).message}`, {
+        cause: e,
+      });
+    }
+    const pool = new VerifyPool(threads, first.verifier, first.note);
+    for (const t of threads) pool.listen(t);
+    return pool;
+  }
+
+  private listen(thread: Thread): void {
+    thread.worker.on('message', (m: VerifyReply) => {
+      if (m.kind !== 'done') return;
+      const p = thread.pending.get(m.id);
+      if (!p) return;
+      thread.pending.delete(m.id);
+      thread.load -= p.size;
+      p.resolve(m.results);
+    });
+    const fail = (e: Error) => {
+      for (const p of thread.pending.values()) p.reject(e);
+      thread.pending.clear();
+      thread.load = 0;
+    };
+    thread.worker.on('error', (e) => fail(new Error(`a verify thread failed: ${e.message}`)));
+    thread.worker.on('exit', (code) => {
+      if (!this.closed) fail(new Error(`a verify thread exited (code ${code})`));
+    });
+  }
+
+  private send(items: readonly VerifyItem[]): Promise<Uint8Array> {
+    if (this.closed) return Promise.reject(new Error('the verify pool is closed'));
+    let thread = this.threads[0]!;
+    for (const t of this.threads) if (t.load < thread.load) thread = t;
+    const id = this.nextId++;
+    thread.load += items.length;
+    return new Promise((resolve, reject) => {
+      thread.pending.set(id, { resolve, reject, size: items.length });
+      thread.worker.postMessage({ id, items } satisfies VerifyTask);
+    });
+  }
+
+  /** Verifies every item; true where the signature holds. Never throws for a bad signature. */
+  async verify(items: readonly VerifyItem[]): Promise<boolean[]> {
+    const parts: Promise<Uint8Array>[] = [];
+    for (let i = 0; i < items.length; i += CHUNK) parts.push(this.send(items.slice(i, i + CHUNK)));
+    const results = await Promise.all(parts);
+    return results.flatMap((r) => Array.from(r, (x) => x === 1));
+  }
+
+  get size(): number {
+    return this.threads.length;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.threads.map((t) => t.worker.terminate()));
+  }
+}
+
+/** The same interface on the calling thread (for tools that verify a handful of signatures). */
+export function inThreadVerify(items: readonly VerifyItem[]): boolean[] {
+  const { verifier } = fastestMlDsaVerifier(nobleVerifier);
+  return items.map((i) => verifier.verify(i.level, i.publicKey, i.message, i.signature, i.context));
+}
