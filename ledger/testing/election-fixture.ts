@@ -201,6 +201,7 @@ export class TestKiosk {
   seq = 0;
   head = FIRST_PREV;
   private trackerCounter = 0;
+  private readonly history: { seq: number; head: string }[] = [];
 
   constructor(
     readonly election: string,
@@ -277,8 +278,7 @@ export class TestKiosk {
       root: batchRoot(ballots),
       final,
     });
-    this.seq++;
-    this.head = chainLink(manifest);
+    this.advance(manifest);
     return [manifest, ...ballots];
   }
 
@@ -294,9 +294,32 @@ export class TestKiosk {
       event,
       counts,
     });
-    this.seq++;
-    this.head = chainLink(leaf);
+    this.advance(leaf);
     return leaf;
+  }
+
+  private advance(chained: Uint8Array): void {
+    this.history.push({ seq: this.seq, head: this.head });
+    this.seq++;
+    this.head = chainLink(chained);
+  }
+
+  /** Where the chain stands, to come back to with `restore`. */
+  mark(): { readonly seq: number; readonly head: string } {
+    return { seq: this.seq, head: this.head };
+  }
+
+  restore(mark: { readonly seq: number; readonly head: string }): void {
+    this.seq = mark.seq;
+    this.head = mark.head;
+  }
+
+  /** Forgets the last chained entry (one the ledger refused), so the next one reuses its seq and prev. */
+  undo(): void {
+    const last = this.history.pop();
+    if (!last) throw new Error('nothing to undo');
+    this.seq = last.seq;
+    this.head = last.head;
   }
 }
 
