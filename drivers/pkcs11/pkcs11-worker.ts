@@ -59,6 +59,8 @@ function run(req: WorkerRequest): unknown {
   switch (req.op) {
     case 'info':
       return m.info();
+    case 'status':
+      return { openSessions: m.openSessionCount() };
     case 'tokens':
       return m.tokens();
     case 'slotEvent':

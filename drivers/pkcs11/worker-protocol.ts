@@ -22,6 +22,8 @@ export interface Pkcs11Ops {
   /** C_Initialize (again after a finalize); `faultInjection` switches the test wrapper on for this run. */
   initialize: { args: { readonly faultInjection: boolean }; value: ModuleSummary };
   info: { args: Empty; value: ModuleSummary };
+  /** Sessions the worker holds open (0 when nothing is left half-done). */
+  status: { args: Empty; value: { readonly openSessions: number } };
   tokens: { args: Empty; value: TokenSummary[] };
   slotEvent: { args: Empty; value: SlotEvent };
   mechanisms: { args: { readonly label: string }; value: number[] };
