@@ -56,6 +56,8 @@ export interface UploadReport {
   readonly chunkBytes: number;
   /** Where the device said each resumed session stood. */
   readonly resumes: readonly { readonly deviceOffset: number }[];
+  /** Times the device answered an offset below the one sent (it lost or had not kept data). */
+  readonly rewinds: number;
   /** The device's final `match`, when it checks the hash itself (CONFIG_IMG_ENABLE_IMAGE_CHECK). */
   readonly deviceMatch: boolean | null;
   /** The slot now holding the image, as listed after the upload. */
@@ -131,6 +133,7 @@ export async function uploadImage(
     chunks: state.chunks,
     chunkBytes: capacity,
     resumes: state.resumes,
+    rewinds: state.rewinds,
     deviceMatch: sent.value,
     slot,
   });
@@ -138,6 +141,7 @@ export async function uploadImage(
 
 class UploadState {
   chunks = 0;
+  rewinds = 0;
   readonly resumes: { deviceOffset: number }[] = [];
   private readonly reconnectWaitMs: number;
 
@@ -196,6 +200,7 @@ class UploadState {
           message: `the controller asked for offset ${next}, past the end of the ${this.file.length}-byte image`,
         });
       if (resuming) this.resumes.push({ deviceOffset: next });
+      else if (next < offset) this.rewinds++;
       this.options.onProgress?.({
         offset: next,
         total: this.file.length,

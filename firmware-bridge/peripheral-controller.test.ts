@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { emulatedController } from './controller-factory';
 import type { ControllerEvent } from './controller-monitor';
-import type { ControllerEmulator, EmulatorOptions } from './emulator/controller-emulator';
+import type { EmulatorOptions } from './emulator/controller-emulator';
 import { echo } from './mcumgr-commands';
 import type { SmpPeripheralController } from './peripheral-controller';
 
