@@ -40,7 +40,9 @@ export function collectWitnessedLogs(
     else problems.push(...parsed.error);
   }
   if (problems.length === 0 && keys.length === 0) {
-    problems.push('no log to witness: give --log <vkey> (the log key of the election package) or --logs FILE');
+    problems.push(
+      'no log to witness: give --log <vkey> (the log key of the election package) or --logs FILE',
+    );
   }
   return problems.length > 0 ? err(problems) : ok(keys);
 }

@@ -18,7 +18,13 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cosign, MAX_NOTE_LENGTH, MAX_PROOF_LINES, TREE_SIZE_CONTENT_TYPE, type CosignerKey } from '../../protocol/checkpoint';
+import {
+  cosign,
+  MAX_NOTE_LENGTH,
+  MAX_PROOF_LINES,
+  TREE_SIZE_CONTENT_TYPE,
+  type CosignerKey,
+} from '../../protocol/checkpoint';
 import { nobleVerifier, type MlDsaVerifier } from '../../protocol/ml-dsa';
 import { decideAddCheckpoint, trustedLogs } from './add-checkpoint';
 import type { WitnessKey } from './witness-key';

@@ -22,6 +22,18 @@ const GROUPS: Readonly<Record<string, { summary: string; load: () => Promise<Com
     summary: 'election packages: sample, sign, verify, demo',
     load: async () => (await import('./election-commands')).electionCommands,
   },
+  ledger: {
+    summary: 'the state ledger: keygen, serve, export',
+    load: async () => (await import('./ledger-commands')).ledgerCommands,
+  },
+  pkcs11: {
+    summary: 'smartcard readers and the HSM over PKCS#11: tokens, diagnostics',
+    load: async () => (await import('./pkcs11-commands')).pkcs11Commands,
+  },
+  witness: {
+    summary: 'a C2SP transparency-log witness: keygen, serve',
+    load: async () => (await import('./witness-commands')).witnessCommands,
+  },
 };
 
 function usage(io: CliIo): void {
