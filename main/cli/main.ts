@@ -34,10 +34,6 @@ const GROUPS: Readonly<Record<string, { summary: string; load: () => Promise<Com
     summary: 'a C2SP transparency-log witness: keygen, serve',
     load: async () => (await import('./witness-commands')).witnessCommands,
   },
-  pkcs11: {
-    summary: 'smartcard readers and the HSM over PKCS#11: tokens, diagnostics',
-    load: async () => (await import('./pkcs11-commands')).pkcs11Commands,
-  },
 };
 
 function usage(io: CliIo): void {
