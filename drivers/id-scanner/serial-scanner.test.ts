@@ -99,7 +99,8 @@ describe('serial scanner over a socat pty pair', () => {
       path: pair.host,
       framing,
       clock,
-      lines: { interByteTimeoutMs: 200 },
+      // A long inter-line timeout: a loaded CI machine must not split an MRZ sent line by line.
+      lines: { interByteTimeoutMs: 200, interLineTimeoutMs: 2000 },
       stxEtx: { interByteTimeoutMs: 200 },
     });
     const started = await scanner.start();
