@@ -18,6 +18,13 @@ import {
 /** What other modules get: one call, synchronous, durable when it returns. */
 export interface EventLogger {
   log(input: EventInput): EventRecord;
+  /** Shorthand: `log.event('polls-opened', 'success', 'Polls opened', {details})`. */
+  event(
+    eventId: EventId,
+    disposition: Disposition,
+    message: string,
+    rest?: Omit<EventInput, 'eventId' | 'disposition' | 'message'>,
+  ): EventRecord;
 }
 
 export interface EventLogOptions {
@@ -73,7 +80,6 @@ export class EventLog implements EventLogger {
     return record;
   }
 
-  /** Shorthand: `log.event('polls-opened', 'success', 'Polls opened', {...})`. */
   event(
     eventId: EventId,
     disposition: Disposition,

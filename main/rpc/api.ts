@@ -172,6 +172,8 @@ export type CardView =
     }
   | { readonly status: 'verifying'; readonly label: string; readonly role: CardRole }
   | { readonly status: 'authenticated'; readonly label: string; readonly role: CardRole }
+  /** Signed out with the card still in: remove it to sign in again. */
+  | { readonly status: 'signed-out'; readonly label: string }
   | { readonly status: 'failed'; readonly label: string; readonly message: string };
 
 /** The signed-in staff member (their card authenticated and still inserted). */
