@@ -141,6 +141,20 @@ describe('HID POS scanner (recorded reports)', () => {
     expect(opened).toHaveLength(0);
   });
 
+  it('says what to do when the interface is not HID POS, or the system does not tell', async () => {
+    const other: HidDeviceInfo = { ...POS, usagePage: 0xff00, usage: 1 };
+    const a = await createHidScanner({ vendorId: 0x0c2e, backend: fakeBackend([other]).backend }).start();
+    expect(!a.ok && a.error).toMatch(
+      /has no HID POS interface \(usage page 0x8C\): switch the reader to HID POS mode/,
+    );
+    const bare: HidDeviceInfo = { vendorId: 0x0c2e, productId: 0x0b87, path: '/dev/hidraw9' };
+    const b = await createHidScanner({ vendorId: 0x0c2e, backend: fakeBackend([bare]).backend }).start();
+    expect(!b.ok && b.error).toMatch(/configure it by its hidraw path/);
+    const byPath = createHidScanner({ path: '/dev/hidraw9', backend: fakeBackend([bare]).backend });
+    expect(await byPath.start()).toEqual({ ok: true, value: undefined });
+    await byPath.stop();
+  });
+
   it('says when the reader is not connected', async () => {
     const { backend } = fakeBackend([KEYBOARD]);
     const r = await createHidScanner({ vendorId: 0x05e0, backend }).start();

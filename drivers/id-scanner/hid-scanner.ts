@@ -93,7 +93,14 @@ class HidIdScanner implements IdScanner {
     if (pos ?? byPath) return ok((pos ?? byPath)!);
     const wedge = findHidReaders(mine).find((r) => r.mode === 'keyboard-wedge');
     if (wedge) return err(keyboardWedgeAdvice(wedge));
-    if (mine.length > 0) return err(`${o.path ?? 'the device'} has no HID POS interface (usage page 0x8C)`);
+    if (mine.length > 0) {
+      const unknown = mine.every((d) => d.usagePage === undefined);
+      return err(
+        unknown
+          ? 'the system does not report HID usage pages for this reader: configure it by its hidraw path'
+          : `${o.path ?? 'the device'} has no HID POS interface (usage page 0x8C): switch the reader to HID POS mode`,
+      );
+    }
     return err(
       `no HID reader ${o.path ?? `${hex4(o.vendorId ?? 0)}:${hex4(o.productId ?? 0)}`} is connected`,
     );
