@@ -165,3 +165,27 @@ describe('CardAuthenticator over the emulated reader (the demo path)', () => {
     });
   });
 });
+
+describe('watching for cards', () => {
+  it('calls the listener on insertion and removal until stopped', async () => {
+    const reader = new EmulatedCardReader();
+    const events: string[] = [];
+    let notify: () => void = () => undefined;
+    const stop = reader.watch(
+      (e) => {
+        events.push(`${e.type} ${e.type === 'card-inserted' ? e.card.label : e.label}`);
+        notify();
+      },
+      { intervalMs: 1 },
+    );
+    const next = () => new Promise<void>((resolve) => (notify = resolve));
+    let arrived = next();
+    reader.insert(ecCard);
+    await arrived;
+    arrived = next();
+    reader.remove('official-ec');
+    await arrived;
+    stop();
+    expect(events).toEqual(['card-inserted official-ec', 'card-removed official-ec']);
+  });
+});
