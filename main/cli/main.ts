@@ -14,6 +14,10 @@ import {
 
 // One line per command group; each group lives in its own file beside this one.
 const GROUPS: Readonly<Record<string, { summary: string; load: () => Promise<CommandGroup> }>> = {
+  controller: {
+    summary: 'the enclosure controller over SMP: firmware, echo, kiosk state',
+    load: async () => (await import('./controller-commands')).controllerCommands,
+  },
   id: {
     summary: 'identity documents: parse what a scanner read',
     load: async () => (await import('./id-commands')).idCommands,
