@@ -24,7 +24,8 @@ import type { Appender } from './appender';
 import type { LedgerLogger } from './ledger-logger';
 import type { LedgerTally } from './ledger-tally';
 import type { LogState } from './log-state';
-import { malformed, refusalBody, tooBig, type Refusal } from './refusal';
+import { StorageUnavailableError } from '../storage/types';
+import { malformed, refusalBody, tooBig, unavailable, type Refusal } from './refusal';
 import { maxBodyBytes, parseEntriesRequest, type LedgerRequest } from './request-parse';
 import type { RequestVerifier } from './request-verifier';
 
@@ -262,9 +263,19 @@ export function createHandler(deps: ApiDeps): (req: IncomingMessage, res: Server
 
   return (req, res) => {
     route(req, res).catch((e: Error) => {
-      log({ id: 'ledger.http-error', level: 'error', path: req.url?.split('?')[0], error: e.message });
-      if (!res.headersSent) send(res, 500, { error: 'internal error (logged); resend the same bytes' });
-      else res.destroy();
+      const storage = e instanceof StorageUnavailableError;
+      log({
+        id: storage ? 'ledger.storage-unavailable' : 'ledger.http-error',
+        level: 'error',
+        path: req.url?.split('?')[0],
+        error: e.message,
+      });
+      if (res.headersSent) res.destroy();
+      else if (storage)
+        refuse(res, unavailable('storage is unavailable; nothing was appended: try again'), {
+          'retry-after': '1',
+        });
+      else send(res, 500, { error: 'internal error (logged); resend the same bytes' });
     });
   };
 }

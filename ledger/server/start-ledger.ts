@@ -15,7 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { err, ok, type Result } from '../../protocol/result';
 import { PostgresStorage } from '../storage/postgres';
 import { SqliteStorage } from '../storage/sqlite';
-import type { LedgerStorage } from '../storage/types';
+import { guardStorage, type LedgerStorage } from '../storage/types';
 import { Appender } from './appender';
 import { loadElectionContext, type ElectionContext } from './election-context';
 import { createHandler } from './http-api';
@@ -64,7 +64,8 @@ const DEADLINE_POLL_MS = 5_000;
 export async function startLedgerServer(options: LedgerServerOptions): Promise<RunningLedger> {
   const clock = options.clock ?? Date.now;
   const log = options.logger ?? silentLogger;
-  const { context, storage } = options;
+  const { context } = options;
+  const storage = guardStorage(options.storage);
   const state = new LogState(context, storage, clock);
   let pool: VerifyPool | undefined;
   let server: Server | undefined;

@@ -171,3 +171,27 @@ export interface LedgerStorage {
 
   close(): Promise<void>;
 }
+
+/** A storage call failed (database unreachable, failover under way…): the caller answers 503. */
+export class StorageUnavailableError extends Error {
+  override readonly name = 'StorageUnavailableError';
+}
+
+/**
+ * The same storage, with every failed call turned into a StorageUnavailableError (the original as its
+ * `cause`), so that the HTTP layer can tell "try again" (503) from a bug (500). Conflicts stay as they are.
+ */
+export function guardStorage(storage: LedgerStorage): LedgerStorage {
+  return new Proxy(storage, {
+    get(target, prop, receiver) {
+      const value: unknown = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function' || prop === 'constructor') return value;
+      return (...args: unknown[]) =>
+        (value as (...a: unknown[]) => Promise<unknown>).apply(target, args).catch((e: unknown) => {
+          if (e instanceof StorageConflictError || e instanceof StorageUnavailableError) throw e;
+          const message = e instanceof Error ? e.message : String(e);
+          throw new StorageUnavailableError(`storage (${target.kind}) failed: ${message}`, { cause: e });
+        });
+    },
+  });
+}
