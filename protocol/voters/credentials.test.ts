@@ -19,9 +19,11 @@ describe('voterRef and credential keys (DESIGN §4 steps 1–2)', () => {
   it('builds card: and doc: keys and refuses malformed ones with a reason', () => {
     expect(cardCredentialKey('ab'.repeat(32))).toBe(`card:${'ab'.repeat(32)}`);
     expect(() => cardCredentialKey('AB')).toThrow();
-    expect(docCredentialKey('D', 'X')).toEqual({
+    // ICAO 9303-3 §5: Germany's MRZ code is the single letter D (written "D<<").
+    expect(docCredentialKey('D', 'C01X00T47')).toEqual({ ok: true, value: 'doc:D:C01X00T47' });
+    expect(docCredentialKey('usa', 'X')).toEqual({
       ok: false,
-      error: 'issuing state "D" is neither an MRZ alpha-3 code nor USA-/CAN- and a jurisdiction',
+      error: 'issuing state "usa" is neither an MRZ alpha-3 code nor USA-/CAN- and a jurisdiction',
     });
     expect(docCredentialKey('UTO', 'L898902C3')).toEqual({ ok: true, value: 'doc:UTO:L898902C3' });
     expect(docCredentialKey('USA-CA', 'D1234567')).toEqual({ ok: true, value: 'doc:USA-CA:D1234567' });
@@ -29,7 +31,10 @@ describe('voterRef and credential keys (DESIGN §4 steps 1–2)', () => {
       ok: false,
       error: 'document number must be given without "<" fillers',
     });
-    expect(docCredentialKey('UTO', 'A B').ok).toBe(false);
+    // AAMVA DAQ may carry inner spaces; a space at either end is refused so both sides agree.
+    expect(docCredentialKey('CAN-QC', 'A B').ok).toBe(true);
+    expect(docCredentialKey('UTO', ' AB').ok).toBe(false);
+    expect(docCredentialKey('UTO', 'AB ').ok).toBe(false);
     expect(credentialTableKey(salt, 'doc:UTO:L898902C3')).toBe(
       toHex(sha256(salt, utf8('doc:UTO:L898902C3'))),
     );

@@ -11,13 +11,18 @@ import { sha256 } from '../hash';
 import { err, ok, type Result } from '../result';
 import { ROLL_SALT_BYTES } from './voter-ref';
 
-/** MRZ alpha-3 (ICAO 9303-3 §5), or AAMVA country + jurisdiction (US states, Canadian provinces). */
-export const ISSUING_STATE_RE = /^(?:[A-Z]{3}|(?:USA|CAN)-[A-Z]{2})$/;
 /**
- * Document numbers as printed: printable ASCII, no spaces and no MRZ `<` filler, 1 to 25 characters
- * (AAMVA DL/ID 2020 gives DAQ at most 25; an MRZ number is shorter).
+ * The MRZ issuing-state code with its `<` fillers removed (ICAO 9303-3 §5: three letters, except
+ * Germany's one-letter "D" and a few two-letter codes), or AAMVA country + jurisdiction (US states,
+ * Canadian provinces).
  */
-export const DOCUMENT_NUMBER_RE = /^[!-;=-~]{1,25}$/;
+export const ISSUING_STATE_RE = /^(?:[A-Z]{1,3}|(?:USA|CAN)-[A-Z]{2})$/;
+/**
+ * Document numbers as printed: printable ASCII without the MRZ `<` filler, 1 to 25 characters (AAMVA
+ * DL/ID 2020 gives DAQ at most 25; an MRZ number is shorter). Some jurisdictions print inner spaces in
+ * DAQ, so a space is allowed inside but never at either end (the authority and the kiosk must agree).
+ */
+export const DOCUMENT_NUMBER_RE = /^[!-;=-~](?:[ -;=-~]{0,23}[!-;=-~])?$/;
 
 /** `card:` credential key from the hex SHA-256 of the card's SPKI DER (protocol/certificates spkiSha256Hex). */
 export function cardCredentialKey(spkiSha256Hex: string): string {
@@ -38,7 +43,7 @@ export function docCredentialKey(issuingState: string, documentNumber: string): 
   }
   if (!DOCUMENT_NUMBER_RE.test(documentNumber)) {
     return err(
-      `document number ${JSON.stringify(documentNumber)} must be 1 to 25 printable ASCII characters without spaces`,
+      `document number ${JSON.stringify(documentNumber)} must be 1 to 25 printable ASCII characters, no `<` and no space at either end`,
     );
   }
   return ok(`doc:${issuingState}:${documentNumber}`);
