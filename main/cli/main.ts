@@ -38,6 +38,18 @@ const GROUPS: Readonly<Record<string, { summary: string; load: () => Promise<Com
     summary: 'a C2SP transparency-log witness: keygen, serve',
     load: async () => (await import('./witness-commands')).witnessCommands,
   },
+  audit: {
+    summary: 'verify a whole election log and recount it',
+    load: async () => (await import('./audit-commands')).auditCommand,
+  },
+  tally: {
+    summary: 'results per contest and district from a log (checkpoint and tree checked)',
+    load: async () => (await import('./audit-commands')).tallyCommand,
+  },
+  receipt: {
+    summary: "a voter's check: is the ballot with this tracking code on the log?",
+    load: async () => (await import('./audit-commands')).receiptCommand,
+  },
 };
 
 function usage(io: CliIo): void {
