@@ -235,7 +235,17 @@ export class VerifiedLedger {
     }
     const [older, newer] = cp.size < seen.size ? [cp, seen] : [seen, cp];
     const proof = await this.client.consistencyProof(older.size, newer.size);
-    if (!proof.ok) return proof;
+    if (!proof.ok) {
+      // A ledger that will not prove a tree it signed extends another it signed has lost or forked it.
+      return proof.error.kind === 'refused'
+        ? err(
+            alarm(
+              `the ledger refuses to prove that its tree of ${newer.size} extends the tree of ${older.size} ` +
+                `(both signed by it): ${proof.error.message}`,
+            ),
+          )
+        : proof;
+    }
     const consistent = verifyConsistency(older.size, newer.size, proof.value, older.root, newer.root);
     if (!consistent.ok) {
       return err(

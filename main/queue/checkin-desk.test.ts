@@ -1,0 +1,108 @@
+/**
+ * Check-ins (DESIGN §5): sent at once; acknowledged only on a verified answer; the local poll book
+ * refuses a second check-in here; a voter checked in at another kiosk gets a verified "elsewhere";
+ * a rule refusal is named; an unreachable ledger fails closed, and the retry resends the same bytes.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { voterRef } from '../../protocol/voters';
+import { FIXTURE_ROLL_SALT } from '../../protocol/election/test-fixture';
+import { provisionTestKiosk, startTestNetwork, type TestKioskStore, type TestNetwork } from './test-kiosk';
+import type { KioskQueue } from './kiosk-queue';
+import type { QueueEvent } from './queue-events';
+
+let net: TestNetwork;
+let dir: string;
+let a: TestKioskStore;
+let b: TestKioskStore;
+let qa: KioskQueue;
+let qb: KioskQueue;
+const events: QueueEvent[] = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'ogas-checkin-'));
+  net = await startTestNetwork({ voters: 12, minBatch: 2, ledgerDb: join(dir, 'ledger.db') });
+  a = provisionTestKiosk(net, dir, 'desk-a');
+  b = provisionTestKiosk(net, dir, 'desk-b');
+  qa = a.openQueue({ log: (e) => events.push(e) });
+  qb = b.openQueue();
+  expect((await qa.enrol(a.testKiosk.enrolment())).ok).toBe(true);
+  expect((await qb.enrol(b.testKiosk.enrolment())).ok).toBe(true);
+});
+afterAll(async () => {
+  a.store.close();
+  b.store.close();
+  await net.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('check-in', () => {
+  it('is acknowledged with its index, and the local poll book refuses it a second time here', async () => {
+    const v = net.fixture.voters[0]!;
+    const r = await qa.checkIn(v.voterRef, v.style);
+    if (!r.ok) throw new Error(r.error.message);
+    expect(a.store.checkins.find(v.voterRef)).toMatchObject({
+      state: 'appended',
+      ledgerIndex: r.value.index,
+    });
+    const again = await qa.checkIn(v.voterRef, v.style);
+    expect(!again.ok && again.error.kind).toBe('already-here');
+  });
+
+  it('at a second kiosk: refused as "elsewhere", with the first check-in’s proof verified', async () => {
+    const v = net.fixture.voters[1]!;
+    const first = await qa.checkIn(v.voterRef, v.style);
+    if (!first.ok) throw new Error(first.error.message);
+    const second = await qb.checkIn(v.voterRef, v.style);
+    expect(second.ok).toBe(false);
+    if (second.ok) return;
+    expect(second.error.kind).toBe('elsewhere');
+    expect(second.error.kind === 'elsewhere' && second.error.index).toBe(first.value.index);
+    expect(b.store.checkins.find(v.voterRef)).toMatchObject({
+      state: 'elsewhere',
+      ledgerIndex: first.value.index,
+    });
+    expect(b.store.checkins.acknowledgedCount()).toBe(0);
+  });
+
+  it('names the rule when the ledger refuses (a voter not on the roll)', async () => {
+    const stranger = voterRef(FIXTURE_ROLL_SALT, 'not-on-the-roll');
+    const r = await qa.checkIn(stranger, 'deu');
+    expect(!r.ok && r.error.kind).toBe('refused');
+    expect(!r.ok && r.error.kind === 'refused' && r.error.rule).toBe('voter-eligible');
+    expect(a.store.checkins.find(stranger)?.state).toBe('refused');
+    const bad = await qa.checkIn('XYZ', 'deu');
+    expect(!bad.ok && bad.error.kind).toBe('invalid');
+    const style = await qa.checkIn(net.fixture.voters[5]!.voterRef, 'no-such-style');
+    expect(!style.ok && style.error.message).toMatch(/no ballot style "no-such-style"/);
+  });
+
+  it('fails closed while the ledger is down, and the retry sends the very same bytes', async () => {
+    const v = net.fixture.voters[2]!;
+    await net.stopLedger();
+    try {
+      const r = await qa.checkIn(v.voterRef, v.style);
+      expect(!r.ok && r.error.kind).toBe('unreachable');
+      expect(!r.ok && r.error.message).toMatch(/cannot be checked in now.*cannot be reached.*network cable/);
+    } finally {
+      await net.startLedger();
+    }
+    const stored = a.store.checkins.find(v.voterRef)!;
+    expect(stored.state).toBe('pending');
+    const cast = await qa.cast({ style: v.style, selections: {} });
+    expect(!cast.ok && cast.error.kind).toBe('no-checkin');
+    const retry = await qa.checkIn(v.voterRef, v.style);
+    if (!retry.ok) throw new Error(retry.error.message);
+    expect(a.store.checkins.find(v.voterRef)!.leaf).toEqual(stored.leaf);
+    expect((await qa.cast({ style: v.style, selections: {} })).ok).toBe(true);
+  });
+
+  it('logs no voterRef in any event', () => {
+    expect(events.length).toBeGreaterThan(3);
+    const text = JSON.stringify(events);
+    for (const v of net.fixture.voters) expect(text).not.toContain(v.voterRef);
+    expect(text).not.toContain(voterRef(FIXTURE_ROLL_SALT, 'not-on-the-roll'));
+  });
+});
