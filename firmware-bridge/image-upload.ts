@@ -72,7 +72,10 @@ export type UploadFailure =
 
 const answerSchema = z.object({ off: z.number().int().min(0), match: z.boolean().optional() }).loose();
 
-/** Most data bytes a chunk at `offset` can carry within the client's request limit (4-byte multiple). */
+/**
+ * Most data bytes a chunk can carry within the client's request limit, measured on the first chunk's
+ * fields (the largest), in multiples of 4 bytes.
+ */
 export function chunkCapacity(client: SmpClient, firstFields: CborMap): number {
   const probe = encodeSmpPacket({
     op: 2,

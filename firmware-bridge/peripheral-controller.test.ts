@@ -233,6 +233,38 @@ describe('faults on the line', () => {
   });
 });
 
+describe('link health', () => {
+  it('marks a silent controller unresponsive after two failed heartbeats, and responsive again', async () => {
+    const r = await emulatedController({
+      controller: { timeoutMs: 40, retries: 0, heartbeatMs: 30, eventPollMs: 10_000 },
+    });
+    opened.push(r.controller);
+    const events = collect(r.controller);
+    await r.controller.connect();
+    r.emulator.faults.setDelay(200);
+    await until(() => events.some((e) => e.kind === 'unresponsive'), 'unresponsive');
+    expect(r.controller.health().state).toBe('unresponsive');
+    r.emulator.faults.clear();
+    await until(() => events.some((e) => e.kind === 'responsive'), 'responsive');
+    expect(r.controller.health()).toMatchObject({ state: 'connected', heartbeatMs: 30 });
+    expect(r.controller.health().sinceLastAnswerMs).not.toBeNull();
+  });
+
+  it('says plainly when the port does not exist', async () => {
+    const { serialController } = await import('./controller-factory');
+    const c = serialController({ path: '/dev/ogas-no-such-controller', reconnect: false });
+    expect(await c.connect()).toEqual({
+      ok: false,
+      error: {
+        kind: 'disconnected',
+        message:
+          '/dev/ogas-no-such-controller does not exist: is the controller plugged in, and is this the right port?',
+      },
+    });
+    await c.close();
+  });
+});
+
 describe('other controllers', () => {
   it('falls back to SMP version 1 with a device that refuses version 2', async () => {
     const { controller, emulator } = await setup({ supportsSmpV2: false });

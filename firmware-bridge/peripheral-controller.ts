@@ -25,6 +25,7 @@ import {
 import { imageList, mcumgrParams, type ImageSlot, type McumgrParams } from './mcumgr-commands';
 import { SmpClient, type SmpClientOptions, type SmpFailure } from './smp-client';
 import { isNotSupported } from './smp-errors';
+import { smpVersionName } from './smp-header';
 
 export type ControllerError =
   SmpFailure | FirmwareUpdateFailure | { readonly kind: 'not-supported'; readonly message: string };
@@ -201,7 +202,7 @@ export class SmpPeripheralController implements PeripheralController {
       images: images.value,
       params: params.ok ? params.value : null,
       kioskGroup: status.ok,
-      smpVersion: this.client.smpVersion === 1 ? 2 : 1,
+      smpVersion: smpVersionName(this.client.smpVersion),
     });
   }
 

@@ -37,39 +37,34 @@ export function encodeFrames(packet: Uint8Array): Uint8Array[] {
   if (packet.length > MAX_SERIAL_PACKET)
     throw new RangeError(`packet of ${packet.length} bytes exceeds the serial length field`);
   const crc = crc16Xmodem(packet);
-  const crcHi = crc >> 8;
-  const crcLo = crc & 0xff;
   const frames: Uint8Array[] = [];
   let maxInput = ((MAX_FRAME_BYTES - 3) >> 2) * 3;
   let offset = 0;
   let first = true;
   while (offset < packet.length) {
-    const groups: number[][] = [];
+    const start = offset;
     if (first) {
-      const total = packet.length + 2;
-      groups.push([total >> 8, total & 0xff, packet[0]!]);
-      offset = 1;
+      offset = 1; // the first group is the length field and packet[0]
       maxInput -= 3;
     }
     const remaining = packet.length - offset;
     let toProcess = Math.min(maxInput, remaining);
     const spare = maxInput - remaining;
-    let last = false;
-    if (spare === 0 || spare === 1) toProcess -= 1;
-    else if (spare >= 2) last = true;
-    while (toProcess >= 3) {
-      groups.push([packet[offset]!, packet[offset + 1]!, packet[offset + 2]!]);
-      offset += 3;
-      toProcess -= 3;
+    if (spare === 0 || spare === 1) toProcess -= 1; // the CRC would not fit: hold a byte back for it
+    const last = spare >= 2;
+    offset = last ? packet.length : offset + toProcess - (toProcess % 3);
+    const raw = new Uint8Array((first ? 2 : 0) + (offset - start) + (last ? 2 : 0));
+    let at = 0;
+    if (first) {
+      raw[at++] = (packet.length + 2) >> 8;
+      raw[at++] = (packet.length + 2) & 0xff;
     }
+    raw.set(packet.subarray(start, offset), at);
     if (last) {
-      const left = packet.length - offset;
-      if (left === 0) groups.push([crcHi, crcLo]);
-      else if (left === 1) groups.push([packet[offset]!, crcHi, crcLo]);
-      else groups.push([packet[offset]!, packet[offset + 1]!, crcHi], [crcLo]);
-      offset = packet.length;
+      raw[raw.length - 2] = crc >> 8;
+      raw[raw.length - 1] = crc & 0xff;
     }
-    frames.push(frameOf(first ? FRAME_START : FRAME_CONTINUE, groups));
+    frames.push(frameOf(first ? FRAME_START : FRAME_CONTINUE, raw));
     first = false;
   }
   return frames;
@@ -87,14 +82,14 @@ export function encodePacketForSerial(packet: Uint8Array): Uint8Array {
   return out;
 }
 
-function frameOf(marker: readonly [number, number], groups: readonly number[][]): Uint8Array {
-  // Each group is encoded on its own, as mcumgr_serial_tx_small does, so padding can only appear in
-  // the frame's last group.
-  const text = groups.map((g) => Buffer.from(g).toString('base64')).join('');
+function frameOf(marker: readonly [number, number], raw: Uint8Array): Uint8Array {
+  // mcumgr_serial_tx_small encodes each 3-byte group on its own; since only a frame's last group can be
+  // short, encoding the frame's bytes in one go gives the same characters.
+  const text = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64');
   const frame = new Uint8Array(2 + text.length + 1);
   frame[0] = marker[0];
   frame[1] = marker[1];
-  for (let i = 0; i < text.length; i++) frame[2 + i] = text.charCodeAt(i);
+  frame.set(Buffer.from(text, 'latin1'), 2);
   frame[frame.length - 1] = NEWLINE;
   return frame;
 }

@@ -20,6 +20,11 @@ export type SmpOp = (typeof SMP_OP)[keyof typeof SMP_OP];
 export const SMP_VERSION = { v1: 0, v2: 1 } as const;
 export type SmpVersion = (typeof SMP_VERSION)[keyof typeof SMP_VERSION];
 
+/** The version as people name it: the Ver bits 0 and 1 are "SMP version 1" and "version 2". */
+export function smpVersionName(v: SmpVersion): 1 | 2 {
+  return v === SMP_VERSION.v2 ? 2 : 1;
+}
+
 /** `enum mcumgr_group_t` (mgmt_defines.h) for the groups used here; user groups start at 64. */
 export const SMP_GROUP = { os: 0, image: 1, peruser: 64 } as const;
 

@@ -19,6 +19,7 @@ import {
 import { SerialLink } from '../../firmware-bridge/serial-link';
 import { SmpClient } from '../../firmware-bridge/smp-client';
 import { isNotSupported } from '../../firmware-bridge/smp-errors';
+import { smpVersionName } from '../../firmware-bridge/smp-header';
 import {
   EXIT,
   FaultError,
@@ -87,7 +88,7 @@ async function gather(client: SmpClient, port: string, echoes: number): Promise<
   const round = (ms: number) => Math.round(ms * 100) / 100;
   return {
     port,
-    smpVersion: client.smpVersion === 1 ? 2 : 1,
+    smpVersion: smpVersionName(client.smpVersion),
     params: params.ok ? params.value : null,
     images: images.value.map((s) => ({
       image: s.image,
