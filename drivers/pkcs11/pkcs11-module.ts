@@ -2,13 +2,16 @@
  * The low-level PKCS#11 layer: one loaded module (any PKCS#11 library, by path), synchronous, run only
  * inside the PKCS#11 worker (pkcs11-worker.ts) so its blocking calls never stall the event loop
  * (DESIGN §2). Tokens are found by label. Expected failures are thrown as `Pkcs11Failure` and turned
- * into Result values at the worker boundary; anything else thrown is a bug.
+ * into Result values at the worker boundary; anything else thrown is a bug. The HSM's secret-key
+ * operations live in pkcs11-secret-keys.ts.
  */
 import { createHash } from 'node:crypto';
 import type { PKCS11 } from 'pkcs11js';
 import { concatBytes, fromHex, toHex } from '../../protocol/bytes';
-import { CKA, CKC_X_509, CKF, CKK, CKM, CKO, CKR, CKU_USER, ckrName } from './pkcs11-constants';
-import { pkcs11ErrorFromCkr, pkcs11ErrorFromThrown, tokenNotFound, type Pkcs11Error } from './pkcs11-errors';
+import { CKA, CKC_X_509, CKF, CKK, CKM, CKO, CKR, CKU_USER } from './pkcs11-constants';
+import { pkcs11ErrorFromCkr, pkcs11ErrorFromThrown, tokenNotFound } from './pkcs11-errors';
+import { findObjects, getAttributes, guarded, Pkcs11Failure, ulong } from './pkcs11-objects';
+import { aesGcmDecrypt, aesGcmEncrypt, generateAesKey, secretKeyInfo } from './pkcs11-secret-keys';
 import {
   pinFlags,
   type CardSignature,
@@ -20,17 +23,6 @@ import {
   type TokenSummary,
 } from './pkcs11-types';
 
-/** An expected PKCS#11 failure on its way to the worker boundary. */
-export class Pkcs11Failure extends Error {
-  constructor(readonly error: Pkcs11Error) {
-    super(error.message);
-    this.name = 'Pkcs11Failure';
-  }
-}
-
-/** pkcs11js's parameter-type tag for CK_GCM_PARAMS (pkcs11js `CK_PARAMS_AES_GCM`). */
-const CK_PARAMS_AES_GCM = 3;
-
 /** DER DigestInfo prefix for SHA-256 (RFC 8017 §9.2 note 1), for cards that only offer CKM_RSA_PKCS. */
 const SHA256_DIGEST_INFO = fromHex('3031300d060960864801650304020105000420');
 
@@ -39,17 +31,6 @@ const text = (s: string) => s.replace(/[\s\0]+$/, '');
 
 function sha256(data: Uint8Array): Buffer {
   return createHash('sha256').update(data).digest();
-}
-
-/** Runs one PKCS#11 call, turning a CKR_* into a Pkcs11Failure; anything else is rethrown (a bug). */
-function guarded<T>(call: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    const error = pkcs11ErrorFromThrown(e, call);
-    if (error) throw new Pkcs11Failure(error);
-    throw e;
-  }
 }
 
 interface OpenSession {
@@ -236,40 +217,15 @@ export class Pkcs11Module {
     s.loggedIn = false;
   }
 
-  private find(handle: Buffer, template: Array<{ type: number; value: number | boolean | Buffer | string }>) {
-    guarded('C_FindObjectsInit', () => this.api.C_FindObjectsInit(handle, template));
-    try {
-      const all: Buffer[] = [];
-      for (;;) {
-        const batch = guarded('C_FindObjects', () => this.api.C_FindObjects(handle, 64));
-        all.push(...batch);
-        if (batch.length < 64) return all;
-      }
-    } finally {
-      guarded('C_FindObjectsFinal', () => this.api.C_FindObjectsFinal(handle));
-    }
-  }
-
-  private attrs(handle: Buffer, object: Buffer, types: number[]): Buffer[] {
-    const got = guarded('C_GetAttributeValue', () =>
-      this.api.C_GetAttributeValue(
-        handle,
-        object,
-        types.map((type) => ({ type })),
-      ),
-    );
-    return types.map((type) => got.find((a) => a.type === type)?.value ?? Buffer.alloc(0));
-  }
-
   /** The X.509 certificate objects on the token (public objects: readable before login). */
   certificates(id: number): TokenCertificate[] {
     const s = this.session(id);
-    const objects = this.find(s.handle, [
+    const objects = findObjects(this.api, s.handle, [
       { type: CKA.CLASS, value: CKO.CERTIFICATE },
       { type: CKA.CERTIFICATE_TYPE, value: CKC_X_509 },
     ]);
     return objects.map((o) => {
-      const [value, keyId, label] = this.attrs(s.handle, o, [CKA.VALUE, CKA.ID, CKA.LABEL]);
+      const [value, keyId, label] = getAttributes(this.api, s.handle, o, [CKA.VALUE, CKA.ID, CKA.LABEL]);
       return { id: toHex(keyId!), label: label!.toString('utf8'), der: new Uint8Array(value!) };
     });
   }
@@ -282,7 +238,7 @@ export class Pkcs11Module {
    */
   sign(id: number, keyId: string, message: Uint8Array): CardSignature {
     const s = this.session(id);
-    const keys = this.find(s.handle, [
+    const keys = findObjects(this.api, s.handle, [
       { type: CKA.CLASS, value: CKO.PRIVATE_KEY },
       { type: CKA.ID, value: Buffer.from(fromHex(keyId)) },
     ]);
@@ -294,9 +250,7 @@ export class Pkcs11Module {
         message: 'This card has no private key for its certificate. Use another card.',
       });
     }
-    const [keyTypeBytes] = this.attrs(s.handle, key, [CKA.KEY_TYPE]);
-    const keyType =
-      keyTypeBytes!.length > 0 ? keyTypeBytes!.readUIntLE(0, Math.min(6, keyTypeBytes!.length)) : -1;
+    const keyType = ulong(getAttributes(this.api, s.handle, key, [CKA.KEY_TYPE])[0]);
     const out = Buffer.alloc(1024);
     if (keyType === CKK.EC) {
       guarded('C_SignInit', () => this.api.C_SignInit(s.handle, { mechanism: CKM.ECDSA }, key));
@@ -323,111 +277,14 @@ export class Pkcs11Module {
     });
   }
 
-  private secretKey(handle: Buffer, label: string): Buffer | null {
-    const found = this.find(handle, [
-      { type: CKA.CLASS, value: CKO.SECRET_KEY },
-      { type: CKA.LABEL, value: label },
-    ]);
-    if (found.length > 1) {
-      throw new Pkcs11Failure({
-        kind: 'object-not-found',
-        what: `exactly one secret key labelled "${label}"`,
-        message: `The HSM holds ${found.length} keys labelled "${label}"; a technician must remove the extra ones.`,
-      });
-    }
-    return found[0] ?? null;
-  }
-
-  /** The attributes of the secret key `label`, or null when there is none (after login). */
   secretKeyInfo(id: number, label: string): SecretKeyInfo | null {
-    const s = this.session(id);
-    const key = this.secretKey(s.handle, label);
-    if (!key) return null;
-    const [len, token, sensitive, extractable, alwaysSensitive, neverExtractable] = this.attrs(
-      s.handle,
-      key,
-      [CKA.VALUE_LEN, CKA.TOKEN, CKA.SENSITIVE, CKA.EXTRACTABLE, CKA.ALWAYS_SENSITIVE, CKA.NEVER_EXTRACTABLE],
-    );
-    let valueQuery = 'readable';
-    try {
-      this.api.C_GetAttributeValue(s.handle, key, [{ type: CKA.VALUE }]);
-    } catch (e) {
-      const error = pkcs11ErrorFromThrown(e, 'C_GetAttributeValue');
-      if (!error) throw e;
-      valueQuery = 'ckrName' in error ? error.ckrName : error.kind;
-    }
-    const bool = (b: Buffer | undefined) => (b?.[0] ?? 0) !== 0;
-    return {
-      label,
-      valueLength: len!.length > 0 ? len!.readUIntLE(0, Math.min(6, len!.length)) : 0,
-      token: bool(token),
-      sensitive: bool(sensitive),
-      extractable: bool(extractable),
-      alwaysSensitive: bool(alwaysSensitive),
-      neverExtractable: bool(neverExtractable),
-      valueQuery,
-    };
+    return secretKeyInfo(this.api, this.session(id).handle, label);
   }
 
-  /** A new AES-256 key on the token: non-extractable, sensitive, private, for encrypt/decrypt only. */
   generateAesKey(id: number, label: string): SecretKeyInfo {
-    const s = this.session(id);
-    if (this.secretKey(s.handle, label)) {
-      throw new Pkcs11Failure({
-        kind: 'other',
-        ckr: CKR.FUNCTION_FAILED,
-        ckrName: ckrName(CKR.FUNCTION_FAILED),
-        call: 'C_GenerateKey',
-        message: `The HSM already holds a key labelled "${label}"; it was kept and no new key was made.`,
-      });
-    }
-    guarded('C_GenerateKey', () =>
-      this.api.C_GenerateKey(s.handle, { mechanism: CKM.AES_KEY_GEN }, [
-        { type: CKA.CLASS, value: CKO.SECRET_KEY },
-        { type: CKA.KEY_TYPE, value: CKK.AES },
-        { type: CKA.VALUE_LEN, value: 32 },
-        { type: CKA.LABEL, value: label },
-        { type: CKA.TOKEN, value: true },
-        { type: CKA.PRIVATE, value: true },
-        { type: CKA.SENSITIVE, value: true },
-        { type: CKA.EXTRACTABLE, value: false },
-        { type: CKA.MODIFIABLE, value: false },
-        { type: CKA.ENCRYPT, value: true },
-        { type: CKA.DECRYPT, value: true },
-        { type: CKA.WRAP, value: false },
-        { type: CKA.UNWRAP, value: false },
-        { type: CKA.SIGN, value: false },
-        { type: CKA.VERIFY, value: false },
-        { type: CKA.DERIVE, value: false },
-      ]),
-    );
-    return this.secretKeyInfo(id, label)!;
+    return generateAesKey(this.api, this.session(id).handle, label);
   }
 
-  private gcm(id: number, label: string, iv: Uint8Array, aad: Uint8Array) {
-    const s = this.session(id);
-    const key = this.secretKey(s.handle, label);
-    if (!key) {
-      throw new Pkcs11Failure({
-        kind: 'object-not-found',
-        what: `secret key "${label}"`,
-        message: `The HSM has no key labelled "${label}". Provision this kiosk's HSM key first.`,
-      });
-    }
-    const mechanism = {
-      mechanism: CKM.AES_GCM,
-      parameter: {
-        type: CK_PARAMS_AES_GCM,
-        iv: Buffer.from(iv),
-        aad: Buffer.from(aad),
-        ivBits: iv.length * 8,
-        tagBits: 128,
-      },
-    };
-    return { s, key, mechanism };
-  }
-
-  /** AES-GCM (NIST SP 800-38D) through the token: returns ciphertext ‖ 16-byte tag. */
   aesGcmEncrypt(
     id: number,
     label: string,
@@ -435,19 +292,9 @@ export class Pkcs11Module {
     aad: Uint8Array,
     plaintext: Uint8Array,
   ): Uint8Array {
-    const { s, key, mechanism } = this.gcm(id, label, iv, aad);
-    guarded('C_EncryptInit', () => this.api.C_EncryptInit(s.handle, mechanism, key));
-    const out = Buffer.alloc(plaintext.length + 16);
-    return new Uint8Array(
-      guarded('C_Encrypt', () => this.api.C_Encrypt(s.handle, Buffer.from(plaintext), out)),
-    );
+    return aesGcmEncrypt(this.api, this.session(id).handle, label, iv, aad, plaintext);
   }
 
-  /**
-   * The inverse; a failed tag check comes back as a PKCS#11 error (CKR_AEAD_DECRYPT_FAILED in 3.x,
-   * CKR_ENCRYPTED_DATA_INVALID in 2.40, and SoftHSM2 2.6 says CKR_GENERAL_ERROR): the HSM layer reads
-   * every failure of this call on a well-formed blob as "refused".
-   */
   aesGcmDecrypt(
     id: number,
     label: string,
@@ -455,19 +302,7 @@ export class Pkcs11Module {
     aad: Uint8Array,
     ciphertext: Uint8Array,
   ): Uint8Array {
-    const { s, key, mechanism } = this.gcm(id, label, iv, aad);
-    guarded('C_DecryptInit', () => this.api.C_DecryptInit(s.handle, mechanism, key));
-    const out = Buffer.alloc(ciphertext.length);
-    return new Uint8Array(
-      guarded('C_Decrypt', () => this.api.C_Decrypt(s.handle, Buffer.from(ciphertext), out)),
-    );
-  }
-
-  random(id: number, length: number): Uint8Array {
-    const s = this.session(id);
-    return new Uint8Array(
-      guarded('C_GenerateRandom', () => this.api.C_GenerateRandom(s.handle, Buffer.alloc(length))),
-    );
+    return aesGcmDecrypt(this.api, this.session(id).handle, label, iv, aad, ciphertext);
   }
 
   /** Closes every session and, if we initialised the module, calls C_Finalize. */

@@ -10,7 +10,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import pkcs11js from 'pkcs11js';
 import { FaultInjector } from './fault-injection';
-import { Pkcs11Failure, Pkcs11Module } from './pkcs11-module';
+import { Pkcs11Module } from './pkcs11-module';
+import { Pkcs11Failure } from './pkcs11-objects';
 import type { Pkcs11Error } from './pkcs11-errors';
 import type { WorkerReply, WorkerRequest, WorkerStartData } from './worker-protocol';
 
@@ -96,8 +97,6 @@ function run(req: WorkerRequest): unknown {
         req.args.aad,
         req.args.ciphertext,
       );
-    case 'random':
-      return m.random(req.args.session, req.args.length);
     case 'injectFault':
       if (!faults) throw new Error('fault injection is off for this PKCS#11 host');
       faults.inject(req.args.rule);

@@ -53,7 +53,6 @@ export interface Pkcs11Ops {
     };
     value: Uint8Array;
   };
-  random: { args: Session & { readonly length: number }; value: Uint8Array };
   /** Test only: honoured when the host was opened with `faultInjection: true`. */
   injectFault: { args: { readonly rule: FaultRule }; value: null };
   /** Closes all sessions and calls C_Finalize. The library stays loaded (see pkcs11-worker.ts). */
