@@ -66,6 +66,9 @@ export interface VerifiedLedgerOptions {
   readonly verifier?: MlDsaVerifier;
 }
 
+/** DESIGN §6: at most 10,000 leaves per read. */
+const MAX_LEAVES_READ = 10_000;
+
 export class VerifiedLedger {
   readonly client: LedgerClient;
   private readonly trust: CheckpointTrust;
@@ -168,6 +171,43 @@ export class VerifiedLedger {
     const accepted = await this.accept(cp);
     if (!accepted.ok) return accepted;
     return ok({ index: d.index, leafHash: toHex(hash) });
+  }
+
+  /**
+   * Looks for leaves by hash at index `from` or later in the latest log-signed tree, appending nothing
+   * (GET /v1/leaves, 10,000 at a time); each one found is proven by its inclusion proof. For check-ins
+   * whose answer was lost: resending one that never arrived would check in a voter who walked away.
+   * (An absent leaf cannot be proven absent this way; a ledger hiding one would contradict the kiosk's
+   * polls close counts, which the audit compares with the log.)
+   */
+  async findLeaves(
+    hashes: readonly Uint8Array[],
+    from: number,
+  ): Promise<Result<Map<string, number>, LedgerFailure>> {
+    const note = await this.client.checkpoint();
+    if (!note.ok) return note;
+    const signed = this.logSigned(note.value);
+    if (!signed.ok) return signed;
+    const cp = signed.value;
+    const accepted = await this.accept(cp);
+    if (!accepted.ok) return accepted;
+    const wanted = new Set(hashes.map(toHex));
+    const found = new Map<string, number>();
+    for (let start = from; start < cp.size && found.size < wanted.size; start += MAX_LEAVES_READ) {
+      const end = Math.min(cp.size, start + MAX_LEAVES_READ);
+      const leaves = await this.client.leafHashes(start, end);
+      if (!leaves.ok) return leaves;
+      for (const [i, h] of leaves.value.entries()) {
+        const hex = toHex(h);
+        if (!wanted.has(hex) || found.has(hex)) continue;
+        const proof = await this.client.inclusionProof(start + i, cp.size);
+        if (!proof.ok) return proof;
+        const proven = verifyInclusion(start + i, cp.size, h, proof.value, cp.root);
+        if (!proven.ok) return err(alarm(`leaf ${start + i} is listed but not proven: ${proven.error}`));
+        found.set(hex, start + i);
+      }
+    }
+    return ok(found);
   }
 
   /** The last checkpoints this kiosk verified. */

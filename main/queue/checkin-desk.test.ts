@@ -99,6 +99,40 @@ describe('check-in', () => {
     expect((await qa.cast({ style: v.style, selections: {} })).ok).toBe(true);
   });
 
+  it('at close, finds on the log a check-in whose answer was lost, and counts only what the log holds', async () => {
+    // A kiosk whose network loses answers: 'after' lets the request reach the ledger, 'before' does not.
+    const lose: { mode: 'after' | 'before' | undefined } = { mode: undefined };
+    const lossy: typeof fetch = async (input, init) => {
+      const post = init?.method === 'POST';
+      if (post && lose.mode === 'before')
+        throw new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } });
+      const res = await fetch(input, init);
+      if (post && lose.mode === 'after')
+        throw new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } });
+      return res;
+    };
+    const c = provisionTestKiosk(net, dir, 'desk-c');
+    const qc = c.openQueue({ fetch: lossy });
+    expect((await qc.enrol(c.testKiosk.enrolment())).ok).toBe(true);
+    const [arrived, lost, normal] = [net.fixture.voters[6]!, net.fixture.voters[7]!, net.fixture.voters[8]!];
+    lose.mode = 'after';
+    expect((await qc.checkIn(arrived.voterRef, arrived.style)).ok).toBe(false);
+    lose.mode = 'before';
+    expect((await qc.checkIn(lost.voterRef, lost.style)).ok).toBe(false);
+    lose.mode = undefined;
+    expect((await qc.checkIn(normal.voterRef, normal.style)).ok).toBe(true);
+    expect(c.store.checkins.pending()).toHaveLength(2);
+    const closed = await qc.closePolls();
+    if (!closed.ok) throw new Error(closed.error.message);
+    expect(closed.value.counts).toEqual({ checkins: 2, ballots: 0 });
+    expect(closed.value.finalCount).toBe(0);
+    expect(c.store.checkins.find(arrived.voterRef)!.state).toBe('appended');
+    expect(c.store.checkins.find(lost.voterRef)!.state).toBe('pending');
+    // The voter whose check-in never arrived is not on the log: another kiosk can check them in.
+    expect((await qb.checkIn(lost.voterRef, lost.style)).ok).toBe(true);
+    c.store.close();
+  });
+
   it('logs no voterRef in any event', () => {
     expect(events.length).toBeGreaterThan(3);
     const text = JSON.stringify(events);

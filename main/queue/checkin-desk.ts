@@ -17,7 +17,9 @@ import { type CheckinEntry } from '../../protocol/entries';
 import { checkEntryAgainstElection } from '../../protocol/entries';
 import { VoterRefSchema } from '../../protocol/voters';
 import { err, ok, type Result } from '../../protocol/result';
-import type { VerifiedLedger } from '../ledger-client';
+import { toHex } from '../../protocol/bytes';
+import { leafHash } from '../../protocol/merkle';
+import type { LedgerFailure, VerifiedLedger } from '../ledger-client';
 import { signChecked } from './kiosk-signer';
 import { LOCKED_MESSAGE, type QueueContext } from './queue-context';
 
@@ -87,11 +89,46 @@ export class CheckinDesk {
       // Another check-in of this voter may have been stored while signing: keep the first.
       const again = store.checkins.find(voterRef);
       if (again) leaf = again.leaf;
-      else store.transaction(() => store.checkins.insert(voterRef, style, signed.value));
+      else {
+        const before = store.checkpoints.get('seen')?.size ?? 0;
+        store.transaction(() => store.checkins.insert(voterRef, style, signed.value, before));
+      }
     } else if (stored?.state === 'refused') {
       store.checkins.markPending(voterRef);
     }
     return this.send(voterRef, leaf);
+  }
+
+  /**
+   * Finds out, without sending anything, which pending check-ins (their answer lost to a crash or a
+   * timeout) are on the log, and marks those acknowledged; the others stay pending and are not counted.
+   * Done before the polls close event, whose counts the audit compares with the log (DESIGN §6).
+   */
+  async reconcilePending(): Promise<Result<{ found: number; absent: number }, LedgerFailure>> {
+    const { store, log } = this.ctx;
+    const pending = store.checkins.pending();
+    if (pending.length === 0) return ok({ found: 0, absent: 0 });
+    const from = Math.min(...pending.map((p) => p.logSizeBefore));
+    const found = await this.ledger.findLeaves(
+      pending.map((p) => leafHash(p.leaf)),
+      from,
+    );
+    if (!found.ok) return found;
+    let n = 0;
+    for (const p of pending) {
+      const index = found.value.get(toHex(leafHash(p.leaf)));
+      if (index === undefined) continue;
+      store.checkins.markAcknowledged(p.voterRef, index);
+      n++;
+      log({
+        id: 'checkin.acknowledged',
+        level: 'info',
+        disposition: 'success',
+        message: `a check-in whose answer was lost is on the log (index ${index}, proof verified)`,
+        fields: { index, recovered: true },
+      });
+    }
+    return ok({ found: n, absent: pending.length - n });
   }
 
   private async sign(voterRef: string, style: string): Promise<Result<Uint8Array, CheckinFailure>> {

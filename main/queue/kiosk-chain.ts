@@ -7,7 +7,13 @@
  * One builder at a time (Serial): a seq is read, signed for and stored without another build in
  * between. Ballots for a batch are chosen and ordered by a CSPRNG shuffle of all queued ballots.
  */
-import { batchRoot, type BatchEntry, type PollsEntry, type PollsEvent } from '../../protocol/entries';
+import {
+  batchRoot,
+  parseLeafData,
+  type BatchEntry,
+  type PollsEntry,
+  type PollsEvent,
+} from '../../protocol/entries';
 import { err, ok, type Result } from '../../protocol/result';
 import type { StoredChainEntry } from '../store';
 import { planClosingBatches, planOpenBatches } from './batch-plan';
@@ -92,24 +98,33 @@ export class KioskChain {
   }
 
   /**
-   * Closes polls: batches the rest (non-final batches if it does not fit one request, then the final
-   * batch, possibly empty) and builds the polls `close` event. Idempotent: after a crash halfway it
-   * finishes what is missing; when both exist it reports them.
+   * First half of closing polls (DESIGN §5): batches the rest — non-final batches while it does not fit
+   * one request, then the `final` batch, possibly empty. Idempotent: once built, the final batch is
+   * returned as it is. From then on nothing can be cast or checked in.
    */
-  close(): Promise<Result<CloseReport, ChainFailure>> {
+  buildFinal(): Promise<Result<StoredChainEntry, ChainFailure>> {
     return this.serial.run(async () => {
       const { store } = this.ctx;
-      let final = store.chain.finalBatch();
-      if (!final) {
-        const plan = planClosingBatches(store.ballots.queuedCount(), this.ctx.minBatch, this.ctx.maxBatch);
-        for (const size of plan.batches) {
-          const built = await this.buildBatch(size, false);
-          if (!built.ok) return built;
-        }
-        const built = await this.buildBatch(plan.final, true);
+      const existing = store.chain.finalBatch();
+      if (existing) return ok(existing);
+      const plan = planClosingBatches(store.ballots.queuedCount(), this.ctx.minBatch, this.ctx.maxBatch);
+      for (const size of plan.batches) {
+        const built = await this.buildBatch(size, false);
         if (!built.ok) return built;
-        final = built.value;
       }
+      return this.buildBatch(plan.final, true);
+    });
+  }
+
+  /**
+   * Second half: the polls `close` event after the final batch, with the kiosk's totals (the caller
+   * first settles check-ins whose answer was lost, so that the totals are the log's). Idempotent.
+   */
+  buildClose(): Promise<Result<CloseReport, ChainFailure>> {
+    return this.serial.run(async () => {
+      const { store } = this.ctx;
+      const final = store.chain.finalBatch();
+      if (!final) throw new Error('the polls close event comes after the final batch (buildFinal first)');
       const last = store.chain.lastPollsEvent();
       let close = last && last.seq > final.seq && last.event === 'close' ? last : undefined;
       if (!close) {
@@ -117,11 +132,14 @@ export class KioskChain {
         if (!built.ok) return built;
         close = built.value;
       }
+      const counts = parseLeafData(close.leaf);
+      if (!counts.ok || counts.value.entry.type !== 'polls')
+        throw new Error('the stored close event does not parse');
       return ok({
         finalSeq: final.seq,
         closeSeq: close.seq,
         finalCount: final.count,
-        counts: this.counts(),
+        counts: counts.value.entry.counts,
         byStyle: this.byStyle(),
       });
     });

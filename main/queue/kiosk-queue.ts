@@ -29,6 +29,11 @@ import { silentQueueLogger, type QueueLogger } from './queue-events';
 import type { QueueStatus } from './queue-status';
 import { Sender } from './sender';
 
+export type CloseFailure =
+  | ChainFailure
+  | { readonly kind: 'unreachable'; readonly message: string }
+  | { readonly kind: 'alarm'; readonly message: string };
+
 export interface KioskQueueOptions extends BatcherOptions {
   readonly store: Store;
   /** The ledger's URL; default the package's `ledger.url`. */
@@ -161,11 +166,29 @@ export class KioskQueue {
     return r;
   }
 
-  /** Final batch and polls close (DESIGN §5); the batcher sends them. Idempotent. */
-  async closePolls(): Promise<Result<CloseReport, ChainFailure>> {
-    const r = await this.chain.close();
+  /**
+   * Closes polls (DESIGN §5): the final batch (nothing can be cast after it), then — once the ledger
+   * has said which check-ins whose answer was lost are on the log — the polls close event with the
+   * totals the log holds. The batcher sends them. Idempotent: if the ledger cannot be reached for that
+   * question, the final batch stays built and closing again later finishes the job.
+   */
+  async closePolls(): Promise<Result<CloseReport, CloseFailure>> {
+    const final = await this.chain.buildFinal();
     this.batcher.notify();
-    return r;
+    if (!final.ok) return final;
+    const settled = await this.desk.reconcilePending();
+    if (!settled.ok) {
+      const f = settled.error;
+      return err({
+        kind: f.kind === 'alarm' ? 'alarm' : 'unreachable',
+        message:
+          'The final batch is built: no more ballots can be cast here. The polls close event waits until the state ledger ' +
+          `says whether check-ins whose answer was lost are on the log. ${f.message} Close polls again when it is back.`,
+      });
+    }
+    const close = await this.chain.buildClose();
+    this.batcher.notify();
+    return close;
   }
 
   /**

@@ -23,6 +23,8 @@ export interface StoredCheckin {
   /** Acknowledged: the leaf's index; elsewhere: the index of the voter's first check-in. */
   readonly ledgerIndex: number | undefined;
   readonly refusal: string | undefined;
+  /** Log size verified when it was stored: if it is on the log, it is at this index or later. */
+  readonly logSizeBefore: number;
 }
 
 interface Row {
@@ -32,19 +34,32 @@ interface Row {
   state: CheckinState;
   ledger_index: number | null;
   refusal: string | null;
+  log_size_before: number;
+}
+
+function fromRow(r: Row): StoredCheckin {
+  return {
+    voterRef: r.voter_ref,
+    style: r.style,
+    leaf: asBytes(r.leaf),
+    state: r.state,
+    ledgerIndex: r.ledger_index ?? undefined,
+    refusal: r.refusal ?? undefined,
+    logSizeBefore: r.log_size_before,
+  };
 }
 
 const ACKNOWLEDGED = `state IN ('appended', 'witnessed')`;
 
 export class CheckinRows {
   private readonly byVoter: Database.Statement<[string], Row>;
-  private readonly insertRow: Database.Statement<[string, string, Uint8Array]>;
+  private readonly insertRow: Database.Statement<[string, string, Uint8Array, number]>;
   private readonly update: Database.Statement<[string, number | null, string | null, string]>;
 
   constructor(private readonly db: Database.Database) {
     this.byVoter = db.prepare('SELECT * FROM checkins WHERE voter_ref = ?');
     this.insertRow = db.prepare(
-      `INSERT INTO checkins (voter_ref, style, leaf, state) VALUES (?, ?, ?, 'pending')`,
+      `INSERT INTO checkins (voter_ref, style, leaf, state, log_size_before) VALUES (?, ?, ?, 'pending', ?)`,
     );
     this.update = db.prepare(
       'UPDATE checkins SET state = ?, ledger_index = ?, refusal = ? WHERE voter_ref = ?',
@@ -53,21 +68,20 @@ export class CheckinRows {
 
   find(voterRef: string): StoredCheckin | undefined {
     const r = this.byVoter.get(voterRef);
-    return r
-      ? {
-          voterRef: r.voter_ref,
-          style: r.style,
-          leaf: asBytes(r.leaf),
-          state: r.state,
-          ledgerIndex: r.ledger_index ?? undefined,
-          refusal: r.refusal ?? undefined,
-        }
-      : undefined;
+    return r ? fromRow(r) : undefined;
   }
 
-  /** Stores a freshly signed check-in (state `pending`); a voter has at most one row. */
-  insert(voterRef: string, style: string, leaf: Uint8Array): void {
-    this.insertRow.run(voterRef, style, leaf);
+  /**
+   * Stores a freshly signed check-in (state `pending`); a voter has at most one row. `logSizeBefore`:
+   * the size of the largest checkpoint verified so far (0 if none).
+   */
+  insert(voterRef: string, style: string, leaf: Uint8Array, logSizeBefore: number): void {
+    this.insertRow.run(voterRef, style, leaf, logSizeBefore);
+  }
+
+  /** Check-ins sent (or about to be) whose answer never came. */
+  pending(): StoredCheckin[] {
+    return (this.db.prepare(`SELECT * FROM checkins WHERE state = 'pending'`).all() as Row[]).map(fromRow);
   }
 
   markAcknowledged(voterRef: string, ledgerIndex: number): void {

@@ -49,7 +49,7 @@ function fillV1(store: Store): void {
   store.ballots.insert(new Uint8Array(16).fill(1), 'deu', utf8('ballot leaf 1'));
   store.ballots.insert(new Uint8Array(16).fill(2), 'usa', utf8('ballot leaf 2'));
   store.chain.insert({ seq: 1, kind: 'polls', event: 'open', leaf: utf8('open event') });
-  store.checkins.insert('c'.repeat(64), 'deu', utf8('check-in leaf'));
+  store.checkins.insert('c'.repeat(64), 'deu', utf8('check-in leaf'), 1);
 }
 
 describe('migrations', () => {

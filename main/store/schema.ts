@@ -52,7 +52,9 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
 
       -- Check-ins (DESIGN §5), one per voter, sent at once. Those the ledger acknowledged
-      -- (appended, witnessed) are the kiosk's local poll book.
+      -- (appended, witnessed) are the kiosk's local poll book. log_size_before: the size of the
+      -- largest checkpoint verified when it was stored: if its answer is lost, it can only be at or
+      -- after that index, which is where the kiosk looks for it at close.
       CREATE TABLE checkins (
         voter_ref TEXT PRIMARY KEY CHECK (length(voter_ref) = 64),
         style TEXT NOT NULL,
@@ -60,7 +62,8 @@ export const MIGRATIONS: readonly Migration[] = [
         state TEXT NOT NULL
           CHECK (state IN ('pending', 'appended', 'witnessed', 'refused', 'elsewhere')),
         ledger_index INTEGER,
-        refusal TEXT
+        refusal TEXT,
+        log_size_before INTEGER NOT NULL CHECK (log_size_before >= 0)
       ) STRICT, WITHOUT ROWID;
       CREATE INDEX checkins_by_state ON checkins (state, style);
 

@@ -147,10 +147,10 @@ describe('rows', () => {
   it('keeps one check-in per voter and counts the poll book by style', () => {
     const store = open();
     const v = (n: number) => n.toString(16).padStart(64, '0');
-    store.checkins.insert(v(1), 'deu', utf8('c1'));
-    store.checkins.insert(v(2), 'deu', utf8('c2'));
-    store.checkins.insert(v(3), 'usa', utf8('c3'));
-    expect(() => store.checkins.insert(v(1), 'deu', utf8('again'))).toThrow();
+    store.checkins.insert(v(1), 'deu', utf8('c1'), 1);
+    store.checkins.insert(v(2), 'deu', utf8('c2'), 1);
+    store.checkins.insert(v(3), 'usa', utf8('c3'), 1);
+    expect(() => store.checkins.insert(v(1), 'deu', utf8('again'), 1)).toThrow();
     store.checkins.markAcknowledged(v(1), 5);
     store.checkins.markAcknowledged(v(3), 6);
     store.checkins.markRefused(v(2), 'outside the window');
