@@ -114,7 +114,8 @@ export class SmpPeripheralController implements PeripheralController {
   }
 
   async connect(): Promise<Result<ControllerInfo, ControllerError>> {
-    this.closed = false;
+    if (this.client.isClosed)
+      return err({ kind: 'closed', message: 'this controller was closed: create a new one' });
     const opened = await this.client.open();
     if (!opened.ok) return err({ kind: 'disconnected', message: opened.error });
     this.started = true;

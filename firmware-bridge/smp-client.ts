@@ -126,6 +126,11 @@ export class SmpClient {
     return this.link.isOpen && !this.closed;
   }
 
+  /** True after close(): a closed client never sends again. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   /** When the controller last answered anything (performance.now() milliseconds), or null. */
   get lastAnswerAt(): number | null {
     return this.lastAnswer;
