@@ -115,21 +115,72 @@ export const EVENTS = {
     dispositions: ['failure'],
     description: 'A voter was found ineligible (the reason code is in details).',
   },
-  'check-in': {
-    type: 'voter',
-    dispositions: both,
-    description: 'A check-in was acknowledged by the ledger (success) or not (failure, reason in details).',
-  },
-  'ballot-cast': {
-    type: 'voter',
-    dispositions: both,
-    description: 'A ballot was signed and stored durably (the queue transaction committed).',
-  },
   'receipt-printed': { type: 'device', dispositions: both, description: 'A voter receipt was printed.' },
   'voter-session-ended': {
     type: 'voter',
     dispositions: na,
     description: 'A voter session ended (finished, cancelled, timeout, card removed, refused).',
+  },
+  // the ballot queue, check-in desk and sender (main/queue QUEUE_EVENT_IDS), through queue-log.ts
+  'queue.ballot-cast': {
+    type: 'voter',
+    dispositions: both,
+    description: 'A ballot was signed and stored durably (its content, style and tracker are never logged).',
+  },
+  'queue.batch-built': {
+    type: 'system-action',
+    dispositions: both,
+    description: 'A batch manifest was built and signed.',
+  },
+  'queue.polls-built': {
+    type: 'system-action',
+    dispositions: both,
+    description: 'A polls event was built and signed.',
+  },
+  'queue.entry-appended': {
+    type: 'system-action',
+    dispositions: both,
+    description: 'The ledger accepted a chained entry or enrolment; its answer verified.',
+  },
+  'queue.witnessed': {
+    type: 'system-status',
+    dispositions: both,
+    description: 'A checkpoint with a witness quorum now covers what was sent.',
+  },
+  'queue.send-failed': {
+    type: 'system-status',
+    dispositions: both,
+    description: 'Sending to the ledger failed; it will be retried.',
+  },
+  'queue.alarm': {
+    type: 'system-status',
+    dispositions: both,
+    description: "The ledger's answer did not verify: an official must be told.",
+  },
+  'checkin.acknowledged': {
+    type: 'voter',
+    dispositions: both,
+    description: 'The ledger acknowledged a check-in.',
+  },
+  'checkin.refused': {
+    type: 'voter',
+    dispositions: both,
+    description: 'The ledger refused a check-in (rule in details).',
+  },
+  'checkin.elsewhere': {
+    type: 'voter',
+    dispositions: both,
+    description: 'The ledger holds an earlier check-in of this voter (409, verified).',
+  },
+  'checkin.unreachable': {
+    type: 'voter',
+    dispositions: both,
+    description: 'A check-in could not reach the ledger (fail closed).',
+  },
+  'enrolment.appended': {
+    type: 'system-action',
+    dispositions: both,
+    description: 'The ledger accepted the kiosk enrolment.',
   },
   // ledger
   'ledger-reachable': { type: 'system-status', dispositions: ok, description: 'The ledger answers again.' },

@@ -200,7 +200,7 @@ describe('event log', () => {
 
 describe('declarations and privacy guard', () => {
   const input = (over: Partial<EventInput> & Record<string, unknown>): EventInput => ({
-    eventId: 'check-in',
+    eventId: 'checkin.acknowledged',
     disposition: 'success',
     message: 'ok',
     ...over,

@@ -37,6 +37,12 @@ export const EventDetailsSchema = z.strictObject({
   checkins: count.optional(),
   ballots: count.optional(),
   httpStatus: z.int().min(100).max(599).optional(),
+  /** A checkpoint root (public). */
+  root: hex64.optional(),
+  rule: code.optional(),
+  event: code.optional(),
+  final: z.boolean().optional(),
+  marked: count.optional(),
   /** A path on the kiosk (exports, packages), never a voter's. */
   path: z.string().max(4096).optional(),
   /** Why, for an operator: written by the code, never copied from voter input. */

@@ -221,6 +221,7 @@ export interface DocumentView {
 }
 
 export type IneligibleReason =
+  | 'kiosk-not-open'
   | 'outside-window'
   | 'under-age'
   | 'nationality'

@@ -112,7 +112,7 @@ const E = {
   removed: { type: 'card-removed', label: 'v1', now },
   removedOther: { type: 'card-removed', label: 'pw', now },
   scan: { type: 'document-scanned', document: doc, facts, credentialKey: 'doc:FRA:1', now },
-  refusedDoc: { type: 'document-refused', message: 'unreadable', now },
+  refusedDoc: { type: 'start-refused', reason: 'document-rejected', message: 'unreadable', now },
   rejected: { type: 'document-rejected', now },
   confirmed: { type: 'document-confirmed', eligibility: eligible, now },
   ack: { type: 'check-in-acknowledged', now },

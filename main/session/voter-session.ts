@@ -115,7 +115,13 @@ export type SessionEvent =
       readonly credentialKey: string;
       readonly now: number;
     }
-  | { readonly type: 'document-refused'; readonly message: string; readonly now: number }
+  /** A card or document presented when no session may start (polls not open, document unreadable). */
+  | {
+      readonly type: 'start-refused';
+      readonly reason: IneligibleReason;
+      readonly message: string;
+      readonly now: number;
+    }
   | { readonly type: 'document-rejected'; readonly now: number }
   | {
       readonly type: 'document-confirmed';
@@ -226,11 +232,11 @@ export function sessionTransition(state: SessionState, event: SessionEvent): Ses
             expiresAt: event.now + SESSION_TIMEOUTS['awaiting-confirmation'],
           }
         : state;
-    case 'document-refused':
+    case 'start-refused':
       return canStart(state)
         ? {
             phase: 'ineligible',
-            reason: 'document-rejected',
+            reason: event.reason,
             message: event.message,
             expiresAt: event.now + SESSION_TIMEOUTS.ineligible,
           }
