@@ -3,13 +3,13 @@
  * backend's status calls for (screens/choose-screen.ts), a banner when the backend stops answering,
  * and the demo dock in demo mode.
  */
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { KioskStatus } from '../../main/rpc/api';
 import { TopBar } from './chrome/top-bar';
 import { PreferencesProvider, usePreferences } from './display/preferences';
 import { DEFAULT_LANGUAGE } from './i18n/catalogue';
 import { I18nProvider, useI18n } from './i18n/i18n-context';
-import { DevDock } from './dev-dock/dev-dock';
+import { DevDock, DevDockToggle } from './dev-dock/dev-dock';
 import type { RpcClient } from './rpc/client';
 import { RpcProvider, useStatusSnapshot } from './rpc/rpc-context';
 import type { StatusStore } from './rpc/status-store';
@@ -64,6 +64,8 @@ function Page() {
   const snapshot = useStatusSnapshot();
   const { t } = useI18n();
   const { status } = snapshot;
+  const [dockOpen, setDockOpen] = useState(false);
+  const demo = status?.mode === 'demo';
   useResetBetweenVoters(status);
   const choice = chooseScreen(status);
   const election = status?.provisioning.election ?? null;
@@ -72,14 +74,16 @@ function Page() {
       ? status.session.voter.ballot.languages
       : null;
   return (
-    <div className="page">
+    <div className={dockOpen && demo ? 'page page--dock-open' : 'page'}>
       <a className="skip-link" href="#main">
         {t('chrome.skip')}
       </a>
       <TopBar
         title={election?.title ?? null}
         electionLanguages={ballotLanguages ?? election?.languages ?? NO_LANGUAGES}
-        demo={status?.mode === 'demo'}
+        demoToggle={
+          demo ? <DevDockToggle open={dockOpen} onToggle={() => setDockOpen(!dockOpen)} /> : undefined
+        }
       />
       {snapshot.connection === 'offline' && (
         <div className="connection-banner">
@@ -91,7 +95,9 @@ function Page() {
       <main id="main" className="main" data-screen={choice.kind}>
         <ScreenFor choice={choice} status={status} />
       </main>
-      {status?.mode === 'demo' && <DevDock statusRevision={status.revision} />}
+      {demo && (
+        <DevDock statusRevision={status.revision} open={dockOpen} onClose={() => setDockOpen(false)} />
+      )}
     </div>
   );
 }

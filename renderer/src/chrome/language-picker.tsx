@@ -9,6 +9,7 @@ import { useI18n } from '../i18n/i18n-context';
 import { usePreferences } from '../display/preferences';
 import { Button } from '../ui/button';
 import { Dialog } from '../ui/dialog';
+import { GlobeIcon } from '../ui/icons';
 
 export function LanguageList(props: {
   readonly electionLanguages: readonly string[];
@@ -57,8 +58,10 @@ export function LanguageButton(props: { readonly electionLanguages: readonly str
         aria-haspopup="dialog"
         data-testid="language-button"
       >
-        <span aria-hidden="true">🌐 </span>
-        {t('chrome.language')}: <span lang={language}>{autonymOf(language)}</span>
+        <GlobeIcon />
+        <span>
+          {t('chrome.language')}: <span lang={language}>{autonymOf(language)}</span>
+        </span>
       </Button>
       <Dialog
         open={open}

@@ -2,10 +2,12 @@
  * The bar on every screen: where you are (election title), and the voter's own settings, always in
  * reach (WCAG 3.2.3 consistent navigation): language, high contrast, text size.
  */
+import type { ReactNode } from 'react';
 import type { HumanString } from '../../../main/rpc/api';
 import { usePreferences, type TextSize } from '../display/preferences';
 import { useI18n } from '../i18n/i18n-context';
 import { HumanText } from '../ui/human-text';
+import { ContrastIcon, TextSizeIcon } from '../ui/icons';
 import { LanguageButton } from './language-picker';
 
 const NEXT_SIZE: Record<TextSize, TextSize> = { 0: 1, 1: 2, 2: 0 };
@@ -13,18 +15,15 @@ const NEXT_SIZE: Record<TextSize, TextSize> = { 0: 1, 1: 2, 2: 0 };
 export function TopBar(props: {
   readonly title: HumanString | null;
   readonly electionLanguages: readonly string[];
-  readonly demo: boolean;
+  /** The demo dock's switch, in demo mode only. */
+  readonly demoToggle?: ReactNode;
 }) {
   const { t } = useI18n();
   const prefs = usePreferences();
   return (
     <header className="top-bar">
       <div className="top-bar__title">
-        {props.demo && (
-          <span className="demo-badge" data-testid="demo-badge">
-            {t('dock.badge')}
-          </span>
-        )}
+        {props.demoToggle}
         <span className="top-bar__app">{t('app.name')}</span>
         {props.title && <HumanText value={props.title} className="top-bar__election" />}
       </div>
@@ -37,7 +36,7 @@ export function TopBar(props: {
           data-testid="contrast-toggle"
           onClick={() => prefs.setContrast(prefs.contrast === 'high' ? 'standard' : 'high')}
         >
-          <span aria-hidden="true">◐ </span>
+          <ContrastIcon />
           {t('chrome.contrast')}
         </button>
         <button
@@ -48,8 +47,11 @@ export function TopBar(props: {
           data-testid="text-size-toggle"
           onClick={() => prefs.setTextSize(NEXT_SIZE[prefs.textSize])}
         >
-          <span aria-hidden="true">A{prefs.textSize === 0 ? '' : prefs.textSize === 1 ? '+' : '++'} </span>
+          <TextSizeIcon />
           {t('chrome.textSize')}
+          <span className="top-bar__level" aria-hidden="true">
+            {prefs.textSize + 1}/3
+          </span>
         </button>
       </nav>
     </header>

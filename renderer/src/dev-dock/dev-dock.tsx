@@ -25,9 +25,33 @@ type DockMethod =
 
 const PRINTER_STATES = ['ready', 'jammed', 'paper-out', 'offline'] as const;
 
-export function DevDock(props: { readonly statusRevision: number }) {
+/** The dock's switch, in the top bar so it never covers the screen it drives (WCAG 2.4.11). */
+export function DevDockToggle(props: { readonly open: boolean; readonly onToggle: () => void }) {
   const { t } = useI18n();
-  const [open, setOpen] = useState(false);
+  return (
+    <button
+      type="button"
+      className="btn dev-dock__toggle"
+      aria-expanded={props.open}
+      aria-controls="dev-dock"
+      data-testid="dev-dock-toggle"
+      onClick={props.onToggle}
+    >
+      <span className="demo-badge" data-testid="demo-badge">
+        {t('dock.badge')}
+      </span>{' '}
+      {props.open ? t('dock.close') : t('dock.open')}
+    </button>
+  );
+}
+
+export function DevDock(props: {
+  readonly statusRevision: number;
+  readonly open: boolean;
+  readonly onClose: () => void;
+}) {
+  const { t } = useI18n();
+  const { open } = props;
   const [fixtures, setFixtures] = useState<DevFixtures | null>(null);
   const action = useAction();
   const { run } = action;
@@ -47,23 +71,22 @@ export function DevDock(props: { readonly statusRevision: number }) {
 
   return (
     <aside
-      className={`dev-dock${open ? ' is-open' : ''}`}
-      aria-label={t('dock.title')}
+      id="dev-dock"
+      className="dev-dock"
+      aria-labelledby="dev-dock-title"
       data-testid="dev-dock"
+      hidden={!open}
     >
-      <button
-        type="button"
-        className="dev-dock__toggle"
-        aria-expanded={open}
-        aria-controls="dev-dock-body"
-        data-testid="dev-dock-toggle"
-        onClick={() => setOpen(!open)}
-      >
-        <span className="demo-badge">{t('dock.badge')}</span> {open ? t('dock.close') : t('dock.open')}
-      </button>
       {open && (
-        <div id="dev-dock-body" className="dev-dock__body">
-          <h2>{t('dock.title')}</h2>
+        <div className="dev-dock__body">
+          <div className="dev-dock__head">
+            <h2 id="dev-dock-title">
+              <span className="demo-badge">{t('dock.badge')}</span> {t('dock.title')}
+            </h2>
+            <Button variant="secondary" onClick={props.onClose} data-testid="dev-dock-close">
+              {t('dock.close')}
+            </Button>
+          </div>
           <ErrorNote error={action.error} />
           {fixtures === null ? (
             <p>{t('common.working')}</p>

@@ -9,9 +9,15 @@ import {
   UI_LANGUAGES,
   type Message,
 } from './catalogue';
-import { createI18n } from './i18n-context';
-import { CATALOGUES } from './messages';
+import { createI18n, type I18n } from './i18n-context';
+import { loadAllCatalogues } from './messages';
 import { en } from './messages/en';
+
+const CATALOGUES = await loadAllCatalogues();
+
+function i18nFor(tag: string, electionLanguages: readonly string[] = []): I18n {
+  return createI18n(tag, electionLanguages, uiLanguageFor(tag), CATALOGUES[tag]);
+}
 
 const KEYS = Object.keys(en).sort();
 
@@ -69,7 +75,7 @@ describe('message catalogue completeness', () => {
       });
 
       it('formats every message with sample parameters without throwing', () => {
-        const i18n = createI18n(lang.tag, ['en']);
+        const i18n = i18nFor(lang.tag, ['en']);
         for (const key of KEYS) {
           const reference = (en as Record<string, Message>)[key]!;
           const sample = Object.fromEntries(placeholdersOf(reference).map((p) => [p, `<${p}>`]));
@@ -89,8 +95,8 @@ describe('languages and directions', () => {
     expect(directionOf('ar-EG')).toBe('rtl');
     expect(directionOf('he')).toBe('rtl');
     for (const tag of ['en', 'fr', 'es', 'de', 'ru', 'zh']) expect(directionOf(tag)).toBe('ltr');
-    expect(createI18n('ar', []).dir).toBe('rtl');
-    expect(createI18n('fr', []).dir).toBe('ltr');
+    expect(i18nFor('ar').dir).toBe('rtl');
+    expect(i18nFor('fr').dir).toBe('ltr');
   });
 
   it('falls back from a regional tag to its base language, then to English', () => {
@@ -120,9 +126,9 @@ describe('interpolate', () => {
   });
 
   it('chooses Arabic and Russian plural forms by CLDR rules', () => {
-    const ar = createI18n('ar', []);
+    const ar = i18nFor('ar');
     expect(ar.tn('timeout.body', 2)).toBe('ستنتهي جلستك خلال ثانيتين.');
-    const ru = createI18n('ru', []);
+    const ru = i18nFor('ru');
     expect(ru.tn('timeout.body', 1)).toMatch(/секунду/);
     expect(ru.tn('timeout.body', 3)).toMatch(/секунды/);
     expect(ru.tn('timeout.body', 25)).toMatch(/секунд\./);

@@ -3,9 +3,10 @@
  * text. The chosen language lives in memory only and goes back to the default when a voter session
  * ends (the next voter starts fresh; nothing about a voter is remembered, DESIGN §9).
  */
-import { createContext, useContext, useEffect, useMemo, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { HumanString } from '../../../main/rpc/api';
 import {
+  DEFAULT_LANGUAGE,
   directionOf,
   interpolate,
   uiLanguageFor,
@@ -16,7 +17,10 @@ import {
   type UiLanguage,
 } from './catalogue';
 import { pickHumanString, type PickedText } from './human-string';
-import { CATALOGUES } from './messages';
+import { CATALOGUE_LOADERS, ENGLISH, loadAllCatalogues } from './messages';
+
+/** Fetch the other catalogues this long after the page starts, so a language switch is instant. */
+const PREFETCH_AFTER_MS = 2_000;
 
 export type Params = Readonly<Record<string, string | number>>;
 
@@ -35,9 +39,17 @@ export interface I18n {
   readonly time: (iso: string) => string;
 }
 
-export function createI18n(language: string, electionLanguages: readonly string[]): I18n {
-  const ui = uiLanguageFor(language);
-  const messages: Messages = CATALOGUES[ui.tag] ?? CATALOGUES['en']!;
+/**
+ * The functions for `language`, with chrome strings from `messages` (the catalogue of `ui`). Until a
+ * catalogue has arrived the caller passes English and its UiLanguage, so the page never shows Arabic
+ * direction with English words or the reverse.
+ */
+export function createI18n(
+  language: string,
+  electionLanguages: readonly string[],
+  ui: UiLanguage = uiLanguageFor(DEFAULT_LANGUAGE),
+  messages: Messages = ENGLISH,
+): I18n {
   const plural = new Intl.PluralRules(ui.htmlLang);
   const numberFormat = new Intl.NumberFormat(ui.htmlLang);
   const dateTimeFormat = new Intl.DateTimeFormat(ui.htmlLang, { dateStyle: 'medium', timeStyle: 'medium' });
@@ -72,7 +84,41 @@ export function I18nProvider(props: {
   readonly children: ReactNode;
 }) {
   const { language, electionLanguages } = props;
-  const i18n = useMemo(() => createI18n(language, electionLanguages), [language, electionLanguages]);
+  const [loaded, setLoaded] = useState<Readonly<Record<string, Messages>>>({ [DEFAULT_LANGUAGE]: ENGLISH });
+  const wanted = uiLanguageFor(language);
+  const messages = loaded[wanted.tag];
+  useEffect(() => {
+    if (messages !== undefined) return;
+    let live = true;
+    const load = CATALOGUE_LOADERS[wanted.tag];
+    if (load) {
+      void load().then((m) => {
+        if (live) setLoaded((prev) => ({ ...prev, [wanted.tag]: m }));
+      });
+    }
+    return () => {
+      live = false;
+    };
+  }, [wanted.tag, messages]);
+  useEffect(() => {
+    let live = true;
+    const timer = setTimeout(() => {
+      void loadAllCatalogues().then((all) => {
+        if (live) setLoaded(all);
+      });
+    }, PREFETCH_AFTER_MS);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, []);
+  const i18n = useMemo(
+    () =>
+      messages === undefined
+        ? createI18n(language, electionLanguages)
+        : createI18n(language, electionLanguages, wanted, messages),
+    [language, electionLanguages, wanted, messages],
+  );
   useEffect(() => {
     // WCAG 3.1.1: the page's language, and its direction for Arabic (logical CSS does the rest).
     document.documentElement.lang = i18n.ui.htmlLang;

@@ -28,6 +28,8 @@ export function panelsFor(role: StaffRole, status: KioskStatus): PanelId[] {
   const pollWorker = official || role === 'poll-worker';
   const technician = official || role === 'technician';
   const panels: PanelId[] = [];
+  // A technician comes to look at the devices: their page opens first.
+  if (role === 'technician') return ['diagnostics', 'status'];
   if (pollWorker && documentWaiting) panels.push('document');
   if (official && !ready) panels.push('provisioning');
   if (official && ready && status.locked) panels.push('unlock');

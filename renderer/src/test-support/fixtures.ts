@@ -113,6 +113,8 @@ type Handler<M extends RpcMethod> = (input: KioskApi[M]['input']) => CallResult<
  */
 export class FakeKiosk implements RpcClient {
   current: KioskStatus;
+  /** When set, every call fails with this error (the backend is gone). */
+  failing: ClientError | null = null;
   readonly calls: { method: RpcMethod; input: unknown }[] = [];
   readonly #handlers = new Map<RpcMethod, (input: unknown) => unknown>();
 
@@ -135,6 +137,7 @@ export class FakeKiosk implements RpcClient {
 
   readonly call = <M extends RpcMethod>(method: M, input: KioskApi[M]['input']): Promise<CallResult<M>> => {
     this.calls.push({ method, input });
+    if (this.failing) return Promise.resolve({ ok: false, error: this.failing });
     if (method === 'getStatus' || method === 'watchStatus') {
       return Promise.resolve({ ok: true, value: this.current } as CallResult<M>);
     }

@@ -1,0 +1,89 @@
+// @vitest-environment happy-dom
+import { cleanup, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DevFixtures } from '../../../main/rpc/api';
+import { FakeKiosk, status } from '../test-support/fixtures';
+import { renderApp } from '../test-support/render-app';
+
+afterEach(cleanup);
+
+const FIXTURES: DevFixtures = {
+  cards: [
+    { label: 'voter-fra-1', role: 'voter', description: 'Voter in FRA-IDF', pin: '1234' },
+    { label: 'official-1', role: 'official', description: 'Election official', pin: '246810' },
+  ],
+  documents: [{ name: 'passport-deu-1', description: 'German passport, eligible' }],
+  hsmPin: '11223344',
+  insertedCard: null,
+  lid: 'closed',
+  power: 'mains',
+  printer: 'ready',
+  ledgerRunning: true,
+};
+
+function demoKiosk() {
+  let fixtures = FIXTURES;
+  const fake = new FakeKiosk(status({ mode: 'demo' }));
+  const answer = (next: Partial<DevFixtures>) => {
+    fixtures = { ...fixtures, ...next };
+    return { ok: true as const, value: fixtures };
+  };
+  fake.on('devFixtures', () => answer({}));
+  fake.on('devInsertCard', (input) => answer({ insertedCard: input.label }));
+  fake.on('devRemoveCard', () => answer({ insertedCard: null }));
+  fake.on('devScanDocument', () => answer({}));
+  fake.on('devSetLid', (input) => answer({ lid: input.open ? 'open' : 'closed' }));
+  fake.on('devSetPower', (input) => answer({ power: input.source }));
+  fake.on('devSetPrinter', (input) => answer({ printer: input.state }));
+  fake.on('devSetLedger', (input) => answer({ ledgerRunning: input.running }));
+  return fake;
+}
+
+describe('demo dock', () => {
+  it('is absent on a real kiosk', async () => {
+    await renderApp(status({ mode: 'real' }));
+    expect(screen.queryByTestId('dev-dock')).toBeNull();
+    expect(screen.queryByTestId('demo-badge')).toBeNull();
+  });
+
+  it('is marked DEMO, collapsed until opened, and lists cards with role and PIN', async () => {
+    const user = userEvent.setup();
+    await renderApp(demoKiosk());
+    expect(screen.getByTestId('demo-badge').textContent).toBe('DEMO');
+    const toggle = screen.getByTestId('dev-dock-toggle');
+    expect(toggle.getAttribute('aria-expanded')).toBe('false');
+    expect(screen.getByTestId('dev-dock').hidden).toBe(true);
+    await user.click(toggle);
+    expect(toggle.getAttribute('aria-expanded')).toBe('true');
+    expect(screen.getByTestId('dev-dock').hidden).toBe(false);
+    const row = (await screen.findByText('voter-fra-1')).closest('tr')!;
+    expect(within(row).getByText('voter')).toBeTruthy();
+    expect(within(row).getByText('1234')).toBeTruthy();
+    expect(screen.getByText('HSM PIN: 11223344')).toBeTruthy();
+  });
+
+  it('drives the emulated devices', async () => {
+    const user = userEvent.setup();
+    const fake = demoKiosk();
+    await renderApp(fake);
+    await user.click(screen.getByTestId('dev-dock-toggle'));
+    await user.click(await screen.findByTestId('dock-insert-official-1'));
+    expect(fake.callsOf('devInsertCard')).toEqual([{ label: 'official-1' }]);
+    expect(await screen.findByText('In the reader: official-1.')).toBeTruthy();
+    await user.click(screen.getByTestId('dock-remove-card'));
+    expect(fake.callsOf('devRemoveCard')).toHaveLength(1);
+    await user.click(screen.getByTestId('dock-scan-passport-deu-1'));
+    expect(fake.callsOf('devScanDocument')).toEqual([{ name: 'passport-deu-1' }]);
+    await user.click(screen.getByTestId('dock-lid'));
+    expect(fake.callsOf('devSetLid')).toEqual([{ open: true }]);
+    await user.click(screen.getByTestId('dock-power'));
+    expect(fake.callsOf('devSetPower')).toEqual([{ source: 'battery' }]);
+    await user.click(screen.getByTestId('dock-printer-jammed'));
+    expect(fake.callsOf('devSetPrinter')).toEqual([{ state: 'jammed' }]);
+    expect(screen.getByTestId('dock-printer-jammed').getAttribute('aria-pressed')).toBe('true');
+    await user.click(screen.getByTestId('dock-ledger'));
+    expect(fake.callsOf('devSetLedger')).toEqual([{ running: false }]);
+    expect(screen.getByTestId('dock-ledger').textContent).toBe('Start the ledger');
+  });
+});
