@@ -94,28 +94,59 @@ export function mergeStreams(streams: readonly (readonly TimedRequest[])[]): Tim
   return all.map((x) => x.r);
 }
 
-/** Appends merged requests to a builder, with checkpoints as described above. */
-export function appendTimeline(b: LogBuilder, requests: readonly TimedRequest[], checkpointEvery = 25): void {
-  const e = b.e;
-  let sinceCheckpoint = 0;
-  let enrolmentsDone = false;
-  let closed = false;
-  for (const r of requests) {
-    if (!enrolmentsDone && r.t >= e.opensMs - HOUR) {
+/** Where a timeline goes: the in-memory log builder, or a streaming export (stream-export.ts). */
+export interface TimelineSink {
+  readonly e: TestElection;
+  now: number;
+  at(ms: number): TimelineSink;
+  append(request: readonly Uint8Array[] | null): number;
+  checkpoint(): unknown;
+}
+
+/** Appends time-ordered requests to a sink, with checkpoints as described above (push, then end). */
+export class TimelineAppender {
+  private sinceCheckpoint = 0;
+  private enrolmentsDone = false;
+  private closed = false;
+
+  constructor(
+    private readonly b: TimelineSink,
+    private readonly checkpointEvery = 25,
+  ) {}
+
+  push(r: TimedRequest): void {
+    const { b } = this;
+    const e = b.e;
+    if (!this.enrolmentsDone && r.t >= e.opensMs - HOUR) {
       b.at(e.opensMs - HOUR).checkpoint();
-      enrolmentsDone = true;
+      this.enrolmentsDone = true;
     }
-    if (!closed && r.t >= e.closesMs) {
+    if (!this.closed && r.t >= e.closesMs) {
       b.at(e.closesMs - 30_000).checkpoint();
-      closed = true;
+      this.closed = true;
     }
     b.at(r.t).append(r.leaves);
-    if (++sinceCheckpoint >= checkpointEvery) {
+    if (++this.sinceCheckpoint >= this.checkpointEvery) {
       b.checkpoint();
-      sinceCheckpoint = 0;
+      this.sinceCheckpoint = 0;
     }
   }
-  b.at(Math.max(b.now, e.closesMs + HOUR)).checkpoint();
+
+  /** The checkpoint an hour after the close (the final one comes with finish()). */
+  end(): void {
+    this.b.at(Math.max(this.b.now, this.b.e.closesMs + HOUR)).checkpoint();
+  }
+}
+
+/** Appends merged requests to a builder or sink. */
+export function appendTimeline(
+  b: TimelineSink,
+  requests: Iterable<TimedRequest>,
+  checkpointEvery = 25,
+): void {
+  const appender = new TimelineAppender(b, checkpointEvery);
+  for (const r of requests) appender.push(r);
+  appender.end();
 }
 
 /** A whole clean election; call `finish()` on the builder (after planting faults, if any). */
