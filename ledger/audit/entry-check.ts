@@ -9,7 +9,7 @@
  * A signature that fails under its own context is tried under the others, to tell "signed as another
  * kind of entry" (a wrong context) from a broken signature.
  */
-import { fromBase64, utf8 } from '../../protocol/bytes';
+import { fromBase64 } from '../../protocol/bytes';
 import { formatProblem } from '../../protocol/election/problems';
 import { chainLink, entryPurpose, parseLeafData, type Entry, type Envelope } from '../../protocol/entries';
 import { canonicalBytes } from '../../protocol/jcs';
@@ -44,7 +44,7 @@ export type EntryItem =
       readonly link?: string;
     };
 
-const ENTRY_PREFIX = utf8('{"entry":');
+const ENTRY_PREFIX = Buffer.from('{"entry":', 'utf8');
 const PURPOSES = Object.keys(SIGNING_CONTEXTS).filter(
   (p) => p !== 'checkpoint' && p !== 'election',
 ) as SigningPurpose[];
@@ -54,12 +54,13 @@ const PURPOSES = Object.keys(SIGNING_CONTEXTS).filter(
  * `,"sig":"…","signer":"…"}` with keys sorted: a slice of the bytes, no re-encoding.
  */
 export function signedMessage(data: Uint8Array, envelope: Envelope): Uint8Array {
-  const suffix = utf8(`,"sig":"${envelope.sig}","signer":"${envelope.signer}"}`);
-  const end = data.length - suffix.length;
+  const suffix = Buffer.from(`,"sig":"${envelope.sig}","signer":"${envelope.signer}"}`, 'utf8');
+  const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const end = bytes.length - suffix.length;
   const fits =
     end > ENTRY_PREFIX.length &&
-    ENTRY_PREFIX.every((b, i) => data[i] === b) &&
-    suffix.every((b, i) => data[end + i] === b);
+    bytes.subarray(0, ENTRY_PREFIX.length).equals(ENTRY_PREFIX) &&
+    bytes.subarray(end).equals(suffix);
   return fits ? data.subarray(ENTRY_PREFIX.length, end) : canonicalBytes(envelope.entry);
 }
 
