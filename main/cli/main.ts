@@ -18,6 +18,10 @@ const GROUPS: Readonly<Record<string, { summary: string; load: () => Promise<Com
     summary: 'the enclosure controller over SMP: firmware, echo, kiosk state',
     load: async () => (await import('./controller-commands')).controllerCommands,
   },
+  kiosk: {
+    summary: 'the kiosk backend and UI (--demo: emulated devices, demo election, embedded ledger)',
+    load: async () => (await import('./kiosk-commands')).kioskCommand,
+  },
   id: {
     summary: 'identity documents: parse what a scanner read',
     load: async () => (await import('./id-commands')).idCommands,

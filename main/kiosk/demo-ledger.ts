@@ -5,7 +5,7 @@
  * port and database (the witnesses keep their state), to show the kiosk failing closed on check-ins
  * and draining its queue when the ledger comes back.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseVkey } from '../../protocol/checkpoint';
 import { err, ok, type Result } from '../../protocol/result';
@@ -34,6 +34,7 @@ export class DemoLedger implements DemoLedgerControl {
 
   static async start(folder: DemoElectionFolder, options: DemoLedgerOptions): Promise<DemoLedger> {
     const { dir, index } = folder;
+    await mkdir(options.dataDir, { recursive: true });
     const read = (p: string) => readFile(join(dir, p), 'utf8');
     const logKey = parseLogKeyFile(await read(index.ledger.key));
     if (!logKey.ok) throw new Error(`demo log key: ${logKey.error}`);

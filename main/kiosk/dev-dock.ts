@@ -70,6 +70,13 @@ export class DevDock {
     });
   }
 
+  /** The PIN of a demo card (for the demo's own provisioning at start). */
+  pinOf(label: string): string {
+    const card = this.o.cards.find((c) => c.label === label);
+    if (!card) throw new Error(`there is no demo card "${label}"`);
+    return card.file.pin;
+  }
+
   private logged(note: string): Result<void, RpcError> {
     this.o.log.event('dev-dock', 'success', `Dev dock: ${note}`);
     return ok(undefined);

@@ -18,7 +18,7 @@ export const SECRETS_FILE = 'kiosk-secrets.json';
 
 const SecretsSchema = z.strictObject({
   v: z.literal(1),
-  machineId: z.string().regex(/^[0-9a-f]{32}$/),
+  machineId: z.string().regex(/^[0-9a-f]{64}$/),
   attemptSecret: z.string().regex(/^[0-9a-f]{64}$/),
 });
 
@@ -32,7 +32,7 @@ export async function loadKioskSecrets(dataDir: string): Promise<Result<KioskSec
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const path = join(dataDir, SECRETS_FILE);
   if (!existsSync(path)) {
-    const fresh = { v: 1, machineId: toHex(randomBytes(16)), attemptSecret: toHex(randomBytes(32)) };
+    const fresh = { v: 1, machineId: toHex(randomBytes(32)), attemptSecret: toHex(randomBytes(32)) };
     await writeFile(path, `${JSON.stringify(fresh, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
   }
   let json: unknown;

@@ -1,0 +1,96 @@
+/**
+ * `ogas kiosk [--demo] [--port N] [--data DIR] [--config FILE]` (DESIGN §10): start the kiosk backend
+ * and serve the UI; what `npm start` runs (with --demo). It runs until SIGINT/SIGTERM, then stops
+ * everything it started (server, devices, queue, embedded ledger and witnesses) and exits 0.
+ *
+ * Demo mode: emulated devices, the demo election, an embedded ledger, provisioned at start; prints the
+ * address to open (with the one-time token in its fragment) and the demo cards, PINs and passports.
+ * Real mode: `--config FILE` (main/kiosk/kiosk-config.ts) names the PKCS#11 modules, scanners,
+ * controller port, ledger and trust file; it prints the address for the kiosk shell.
+ */
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { parseKioskConfig } from '../kiosk/kiosk-config';
+import { startKioskServer } from '../kiosk/kiosk-server';
+import { startRealKiosk } from '../kiosk/real-kiosk';
+import { demoInstructions, startDemo } from '../kiosk/run-demo';
+import {
+  EXIT,
+  FaultError,
+  parseOptions,
+  UsageError,
+  writeJson,
+  writeLine,
+  type CliIo,
+  type CommandGroup,
+} from './command';
+
+const VERSION = '0.1.0';
+
+function parsePort(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535)
+    throw new UsageError(`--port must be a port number (0-65535), not "${value}"`);
+  return Number(value);
+}
+
+async function untilStopped(io: CliIo): Promise<void> {
+  if (!io.stopSignal.aborted)
+    await new Promise((r) => io.stopSignal.addEventListener('abort', r, { once: true }));
+}
+
+export const kioskCommand: CommandGroup = {
+  kind: 'single',
+  summary:
+    'start the kiosk backend and serve the UI (--demo: emulated devices, demo election, embedded ledger)',
+  usage: '--demo [--port N] [--data DIR] [--json]\n--config FILE [--port N] [--json]',
+  async run(args, io) {
+    const { values } = parseOptions(args, {
+      demo: { type: 'boolean', default: false },
+      port: { type: 'string' },
+      data: { type: 'string' },
+      config: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    });
+    const port = parsePort(values.port);
+    if (values.demo && values.config) throw new UsageError('--demo and --config exclude each other');
+    if (!values.demo && !values.config)
+      throw new UsageError('give --demo, or --config FILE for a real kiosk');
+    const jsonLine = (o: unknown) => writeJson(io.stdout, o);
+
+    if (values.demo) {
+      const dataDir = resolve(values.data ?? join(tmpdir(), 'ogas-kiosk-demo'));
+      const demo = await startDemo({ dataDir, version: VERSION, ...(port === undefined ? {} : { port }) });
+      if (!demo.ok) throw new FaultError(demo.error);
+      if (values.json) jsonLine({ url: demo.value.openUrl, ledger: demo.value.ledger.url, data: dataDir });
+      else for (const line of await demoInstructions(demo.value)) writeLine(io.stdout, line);
+      await untilStopped(io);
+      writeLine(io.stderr, 'stopping the demo kiosk…');
+      await demo.value.close();
+      return EXIT.ok;
+    }
+
+    const configPath = resolve(values.config!);
+    let text: string;
+    try {
+      text = await readFile(configPath, 'utf8');
+    } catch (e) {
+      throw new UsageError(`${configPath} cannot be read: ${(e as Error).message}`);
+    }
+    const config = parseKioskConfig(text, dirname(configPath));
+    if (!config.ok) throw new UsageError(`${configPath} is refused:\n  ${config.error.join('\n  ')}`);
+    const real = await startRealKiosk(config.value, VERSION);
+    if (!real.ok) throw new FaultError(real.error);
+    const server = await startKioskServer(real.value.kiosk, null, {
+      ...((port ?? config.value.rpc?.port) === undefined ? {} : { port: port ?? config.value.rpc!.port }),
+    });
+    const openUrl = `${server.url}/#token=${server.token}`;
+    if (values.json) jsonLine({ url: openUrl, rpcUrl: server.url, token: server.token });
+    else writeLine(io.stdout, `OGAS kiosk ${VERSION} serving ${server.url} (open ${openUrl})`);
+    await untilStopped(io);
+    await server.close();
+    await real.value.close();
+    return EXIT.ok;
+  },
+};
