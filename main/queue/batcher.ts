@@ -79,6 +79,7 @@ export class Batcher {
       lastAlarm: this.lastAlarm,
       alarms: this.alarms,
       nextRetryAt: this.sendRetryAt > Date.now() ? new Date(this.sendRetryAt).toISOString() : undefined,
+      sendFailures: this.sendAttempt,
     });
   }
 

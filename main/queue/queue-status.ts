@@ -51,6 +51,8 @@ export interface QueueStatus {
   readonly alarms: number;
   /** When the next send is due after a failure (ISO 8601), if one is waiting. */
   readonly nextRetryAt: string | undefined;
+  /** Failed sends in a row (0: the last send went through, or nothing needed sending). */
+  readonly sendFailures: number;
 }
 
 export interface BatcherState {
@@ -58,6 +60,7 @@ export interface BatcherState {
   readonly lastAlarm: StatusProblem | undefined;
   readonly alarms: number;
   readonly nextRetryAt: string | undefined;
+  readonly sendFailures: number;
 }
 
 export function computeStatus(ctx: QueueContext, chain: KioskChain, state: BatcherState): QueueStatus {
@@ -90,5 +93,6 @@ export function computeStatus(ctx: QueueContext, chain: KioskChain, state: Batch
     lastAlarm: state.lastAlarm,
     alarms: state.alarms,
     nextRetryAt: state.nextRetryAt,
+    sendFailures: state.sendFailures,
   };
 }
