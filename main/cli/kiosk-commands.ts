@@ -20,7 +20,6 @@ import {
   FaultError,
   parseOptions,
   UsageError,
-  writeJson,
   writeLine,
   type CliIo,
   type CommandGroup,
@@ -57,14 +56,23 @@ export const kioskCommand: CommandGroup = {
     if (values.demo && values.config) throw new UsageError('--demo and --config exclude each other');
     if (!values.demo && !values.config)
       throw new UsageError('give --demo, or --config FILE for a real kiosk');
-    const jsonLine = (o: unknown) => writeJson(io.stdout, o);
+    // One line of JSON: the Electron shell reads it to learn the address and token (main/electron).
+    const jsonLine = (o: unknown) => writeLine(io.stdout, JSON.stringify(o));
 
     if (values.demo) {
       const dataDir = resolve(values.data ?? join(tmpdir(), 'ogas-kiosk-demo'));
       const demo = await startDemo({ dataDir, version: VERSION, ...(port === undefined ? {} : { port }) });
       if (!demo.ok) throw new FaultError(demo.error);
-      if (values.json) jsonLine({ url: demo.value.openUrl, ledger: demo.value.ledger.url, data: dataDir });
-      else for (const line of await demoInstructions(demo.value)) writeLine(io.stdout, line);
+      const { server } = demo.value;
+      if (values.json) {
+        jsonLine({
+          url: demo.value.openUrl,
+          rpcUrl: server.url,
+          token: server.token,
+          ledger: demo.value.ledger.url,
+          data: dataDir,
+        });
+      } else for (const line of await demoInstructions(demo.value)) writeLine(io.stdout, line);
       await untilStopped(io);
       writeLine(io.stderr, 'stopping the demo kiosk…');
       await demo.value.close();
