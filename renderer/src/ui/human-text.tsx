@@ -1,6 +1,8 @@
 /**
  * Text from the election package, marked with the language it is really in (WCAG 3.1.2), so that a
- * fallback (a French question on an Arabic screen) is read with the right voice and direction.
+ * fallback (an English question on an Arabic screen) is read with the right voice. The text sits in a
+ * <bdi> with its own direction: isolated from the page's direction (its punctuation stays at its own
+ * end) while the block around it keeps the page's alignment.
  */
 import type { ElementType } from 'react';
 import type { HumanString } from '../../../main/rpc/api';
@@ -17,12 +19,14 @@ export function HumanText(props: {
   const Tag = props.as ?? 'span';
   const differs = baseLanguage(picked.lang) !== baseLanguage(ui.tag);
   return (
-    <Tag
-      className={props.className}
-      lang={differs ? picked.lang : undefined}
-      dir={differs ? directionOf(picked.lang) : undefined}
-    >
-      {picked.text}
+    <Tag className={props.className}>
+      {differs ? (
+        <bdi lang={picked.lang} dir={directionOf(picked.lang)}>
+          {picked.text}
+        </bdi>
+      ) : (
+        picked.text
+      )}
     </Tag>
   );
 }

@@ -15,6 +15,18 @@ import { Dialog } from '../ui/dialog';
 
 /** Warn this long before the end. */
 export const WARNING_MS = 30_000;
+/**
+ * Phases in which the end of the session would surprise someone at work: a ballot being marked or
+ * reviewed, a receipt being read, a voter waiting for a poll worker or a retry. Refusal and "ended"
+ * screens simply return to the start when their time is up: no warning there.
+ */
+const WARN_IN: ReadonlySet<VoterView['phase']> = new Set([
+  'ballot',
+  'review',
+  'cast',
+  'awaiting-confirmation',
+  'check-in-failed',
+]);
 /** Tell the backend about activity at most this often. */
 const ACTIVITY_THROTTLE_MS = 5_000;
 
@@ -58,8 +70,9 @@ export function InactivityGuard(props: { readonly phase: VoterView['phase'] }) {
   }, [client, props.phase]);
 
   const left = secondsLeft(expiresAt, now, snapshot.clockOffsetMs);
-  const warning = left !== null && left * 1000 <= WARNING_MS && props.phase !== 'casting';
+  const warning = left !== null && left * 1000 <= WARNING_MS && WARN_IN.has(props.phase);
   const cast = props.phase === 'cast';
+  const marking = props.phase === 'ballot' || props.phase === 'review';
 
   useEffect(() => {
     if (warning && left === 10) announce(tn(cast ? 'timeout.receipt' : 'timeout.body', left), 'assertive');
@@ -87,7 +100,7 @@ export function InactivityGuard(props: { readonly phase: VoterView['phase'] }) {
       <p className="timeout__count" data-testid="timeout-count">
         {tn(cast ? 'timeout.receipt' : 'timeout.body', left ?? 0)}
       </p>
-      {!cast && <p>{t('timeout.notCast')}</p>}
+      {marking && <p>{t('timeout.notCast')}</p>}
     </Dialog>
   );
 }

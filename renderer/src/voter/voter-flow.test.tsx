@@ -199,6 +199,25 @@ describe('voter flow', () => {
     expect(fake.callsOf('keepAlive').length).toBeGreaterThanOrEqual(1);
   });
 
+  it('does not warn on a screen that just returns to the start when its time is up', async () => {
+    const base = status();
+    const expires = new Date(Date.parse(base.now) + 10_000).toISOString();
+    await renderApp(withVoter({ phase: 'ended', reason: 'cancelled', message: 'Cancelled.' }, expires, base));
+    expect(screen.getByRole('heading', { level: 1, name: 'You left without voting' })).toBeTruthy();
+    expect(screen.queryByText('Are you still there?')).toBeNull();
+  });
+
+  it('on the receipt, says the screen will return to the start, not that the ballot is not cast', async () => {
+    const base = status();
+    const expires = new Date(Date.parse(base.now) + 15_000).toISOString();
+    await renderApp(withVoter({ phase: 'cast', receipt: RECEIPT }, expires, base));
+    const dialog = screen.getByTestId('timeout-dialog');
+    expect(within(dialog).getByTestId('timeout-count').textContent).toMatch(
+      /return to the start in 1[45] seconds/,
+    );
+    expect(within(dialog).queryByText('Your ballot has not been cast yet.')).toBeNull();
+  });
+
   it('asks before leaving without voting, and says the voter cannot come back', async () => {
     const user = userEvent.setup();
     const fake = new FakeKiosk(withVoter({ phase: 'ballot', ballot: BALLOT, selections: {} }));
