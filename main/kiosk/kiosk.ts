@@ -149,6 +149,7 @@ export class Kiosk {
     const polls = this.polls.state();
     if (polls !== 'open')
       return polls === 'paused' ? 'Voting is paused at this kiosk.' : 'Polls are not open at this kiosk.';
+    if (ctx.queue?.chain.isClosed()) return 'Polls are closing at this kiosk: its final batch is built.';
     if (!ctx.keys) return 'The kiosk is locked: an election official must enter the HSM PIN.';
     return this.alarms.blocking();
   }

@@ -76,7 +76,10 @@ export class PollsService {
     let byStyle: StyleCount[];
     if (command === 'close') {
       const closed = await queue.closePolls();
-      if (!closed.ok) return this.failed(command, closed.error.message);
+      if (!closed.ok) {
+        const ledger = closed.error.kind === 'unreachable' || closed.error.kind === 'alarm';
+        return this.failed(command, closed.error.message, ledger ? 'ledger-unreachable' : 'wrong-state');
+      }
       entry = ctx.store.chain.get(closed.value.closeSeq)!;
       byStyle = [...closed.value.byStyle];
     } else {
@@ -100,9 +103,13 @@ export class PollsService {
     return ok({ polls: this.state(), report });
   }
 
-  private failed(command: PollsEvent, message: string): Result<PollsView, RpcError> {
+  private failed(
+    command: PollsEvent,
+    message: string,
+    code: RpcError['code'] = 'wrong-state',
+  ): Result<PollsView, RpcError> {
     this.ctx.log.event(LOG_ID[command], 'failure', message.slice(0, 500), { user: 'official' });
-    return err({ code: 'wrong-state', message });
+    return err({ code, message });
   }
 
   private zeroStyles(): StyleCount[] {
@@ -159,11 +166,11 @@ export class PollsService {
     }
     if (this.state() !== 'closed')
       return err({ code: 'wrong-state', message: 'Polls are not closed: there is no close report yet.' });
-    const closed = await queue.closePolls();
-    if (!closed.ok) return err({ code: 'wrong-state', message: closed.error.message });
-    return ok(
-      this.makeReport('close', ctx.store.chain.get(closed.value.closeSeq)!, [...closed.value.byStyle]),
-    );
+    const kept = this.reports.get('close');
+    if (kept) return ok(kept);
+    // After a restart: the close event and the counts are in the store (no ledger needed).
+    const close = [...entries].reverse().find((e) => e.event === 'close')!;
+    return ok(this.makeReport('close', ctx.store.chain.get(close.seq)!, queue.chain.byStyle()));
   }
 
   async print(kind: 'zero' | 'close'): Promise<Result<{ printed: true }, RpcError>> {
