@@ -36,6 +36,11 @@ export interface EmulatedKioskOptions {
   readonly controller?: boolean;
   readonly queueOptions?: KioskDeps['queueOptions'];
   readonly onLog?: (line: string) => void;
+  /**
+   * An HSM kept across kiosk restarts in one process (tests of DESIGN §8 "locked after a restart"): the
+   * emulated HSM's sealing key lives in its memory only.
+   */
+  readonly hsm?: EmulatedHsm;
 }
 
 export interface EmulatedKiosk {
@@ -59,7 +64,7 @@ export async function startEmulatedKiosk(o: EmulatedKioskOptions): Promise<Resul
     ...(o.onLog ? { onAppend: (r) => o.onLog!(JSON.stringify(r)) } : {}),
   });
   const reader = new EmulatedCardReader('card-reader-emulated');
-  const hsm = new EmulatedHsm({ pin: DEMO_HSM_PIN, id: 'hsm-emulated' });
+  const hsm = o.hsm ?? new EmulatedHsm({ pin: DEMO_HSM_PIN, id: 'hsm-emulated' });
   const scanner = createEmulatedScanner({
     framing: 'ssi',
     id: 'scanner-emulated',

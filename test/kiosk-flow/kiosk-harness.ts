@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { DemoElectionFolder } from '../../main/kiosk/demo-election';
 import type { DemoLedger } from '../../main/kiosk/demo-ledger';
+import type { EmulatedHsm } from '../../drivers/pkcs11/emulated-hsm';
 import { DEMO_HSM_PIN, startEmulatedKiosk, type EmulatedKiosk } from '../../main/kiosk/emulated-kiosk';
 import { startKioskServer } from '../../main/kiosk/kiosk-server';
 import type {
@@ -45,6 +46,7 @@ export async function startHarness(o: {
   election: DemoElectionFolder;
   ledger: DemoLedger;
   clock: () => number;
+  hsm?: EmulatedHsm;
 }): Promise<Harness> {
   const started = await startEmulatedKiosk({
     dataDir: join(o.dir, o.name),
@@ -54,6 +56,7 @@ export async function startHarness(o: {
     version: 'test',
     clock: o.clock,
     queueOptions: { witnessPollMs: 100, idlePollMs: 300, backoff: { baseMs: 100, maxMs: 400 } },
+    ...(o.hsm ? { hsm: o.hsm } : {}),
   });
   if (!started.ok) throw new Error(started.error);
   const emulated = started.value;
