@@ -105,3 +105,83 @@ describe('a kiosk restarted while polls are open', () => {
     expect((await k.status()).counts).toEqual({ checkins: 2, ballots: 2 });
   });
 });
+
+describe('the enclosure, the printer, pausing and unconfiguring', () => {
+  it('stops voters while the enclosure is open, and logs the tamper', async () => {
+    const k = kiosk!;
+    await k.ok('devSetLid', { open: true });
+    const s = await k.waitFor('the tamper alarm', (x) => x.alarms.some((a) => a.kind === 'tamper'));
+    expect(s.alarms.find((a) => a.kind === 'tamper')).toMatchObject({ blocking: true });
+    expect(await presentVoterCard(k, 'voter-3')).toMatchObject({
+      phase: 'ineligible',
+      reason: 'kiosk-not-open',
+    });
+    await k.ok('devRemoveCard', {});
+    await k.ok('finishVoterSession', {});
+    await k.ok('devSetLid', { open: false });
+    await k.waitFor('the alarm to clear', (x) => !x.alarms.some((a) => a.kind === 'tamper'));
+    const ids = k.emulated.kiosk.ctx.log.texts().map((t) => (JSON.parse(t) as { eventId: string }).eventId);
+    expect(ids).toContain('tamper-opened');
+    expect(ids).toContain('tamper-closed');
+  });
+
+  it('still casts when the printer is jammed, and says so on the receipt screen', async () => {
+    const k = kiosk!;
+    await k.ok('devSetPrinter', { state: 'jammed' });
+    await k.waitFor('the printer alarm', (x) => x.alarms.some((a) => a.kind === 'printer'));
+    expect((await presentVoterCard(k, 'voter-3')).phase).toBe('ballot');
+    await reviewAndCast(k);
+    const s = await k.waitFor(
+      'the print outcome',
+      (x) =>
+        x.session.voter.phase === 'cast' &&
+        !x.session.voter.receipt.printed.ok &&
+        !/Printing/.test(x.session.voter.receipt.printed.message),
+    );
+    if (s.session.voter.phase === 'cast' && !s.session.voter.receipt.printed.ok) {
+      expect(s.session.voter.receipt.printed.message).toMatch(/write down your tracking code/);
+    }
+    await k.ok('devRemoveCard', {});
+    await k.ok('finishVoterSession', {});
+    await k.ok('devSetPrinter', { state: 'ready' });
+  });
+
+  it('pauses and resumes polls (poll worker); no voter starts while paused', async () => {
+    const k = kiosk!;
+    await k.signIn('poll-worker-1');
+    expect((await k.ok('pausePolls', {})).polls).toBe('paused');
+    await k.signOut();
+    expect(await presentVoterCard(k, 'voter-4')).toMatchObject({
+      phase: 'ineligible',
+      reason: 'kiosk-not-open',
+    });
+    await k.ok('devRemoveCard', {});
+    await k.ok('finishVoterSession', {});
+    await k.signIn('poll-worker-1');
+    expect((await k.ok('resumePolls', {})).polls).toBe('open');
+    await k.signOut();
+  });
+
+  it('wipes only with an explicit, logged override while ballots still wait for the ledger', async () => {
+    const k = kiosk!;
+    await k.ok('devSetLedger', { running: false });
+    expect((await k.status()).ledger.ballotsWaiting).toBeGreaterThan(0);
+    await k.signIn('official-1');
+    expect((await k.fails('unconfigure', {})).code).toBe('unacknowledged-ballots');
+    const short = await k.call('unconfigure', { override: { reason: 'no' } });
+    expect(short).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    const wiped = await k.ok('unconfigure', {
+      override: { reason: 'kiosk damaged; ballots recovered from backup' },
+    });
+    expect(wiped).toMatchObject({ step: 'unconfigured', election: null, kioskId: null });
+    await k.signOut();
+    const s = await k.status();
+    expect(s).toMatchObject({ polls: 'not-open', locked: false, counts: { checkins: 0, ballots: 0 } });
+    const records = k.emulated.kiosk.ctx.log
+      .texts()
+      .map((t) => JSON.parse(t) as { eventId: string; message: string });
+    expect(records.find((r) => r.eventId === 'unconfigure-override')?.message).toMatch(/kiosk damaged/);
+    expect(k.emulated.kiosk.ctx.log.verify().valid).toBe(true);
+    await k.ok('devSetLedger', { running: true });
+  });
+});
