@@ -66,7 +66,8 @@ async function finish(kp: KioskPage): Promise<void> {
   expect(kp.foreignRequests).toEqual([]);
 }
 
-describe('voters at a provisioned demo kiosk', () => {
+// A loaded CI machine (2 cores shared) may take a while per step; each test still waits only for events.
+describe('voters at a provisioned demo kiosk', { timeout: 180_000 }, () => {
   let kiosk: DemoKiosk;
   let fixtures: DevFixtures;
 
@@ -224,6 +225,25 @@ describe('voters at a provisioned demo kiosk', () => {
     await finish(kp);
   });
 
+  it('a technician sees the diagnostics of every device and the event log check', async () => {
+    const kp = await open(kiosk);
+    const { page } = kp;
+    const technician = card(fixtures, (c) => c.role === 'technician', 'technician')[0]!;
+    await insertCardWithDock(page, technician.label);
+    await enterPinOnKeypad(page, technician.pin);
+    await waitForScreen(page, 'diagnostics-panel');
+    for (const kind of ['card-reader', 'hsm', 'id-scanner', 'peripheral-controller']) {
+      await page.getByTestId(`device-${kind}`).first().waitFor();
+    }
+    expect(await page.getByTestId('event-log-check').textContent()).toMatch(/hash chain holds/);
+    await page.getByTestId('run-self-test').click();
+    await page.getByTestId('device-hsm').first().waitFor();
+    await shots.take(page, '11-diagnostics');
+    await removeCardWithDock(page);
+    await waitForScreen(page, 'attract');
+    await finish(kp);
+  });
+
   it('high contrast and larger text apply at once, and touch targets stay large', async () => {
     const kp = await open(kiosk);
     const { page } = kp;
@@ -245,7 +265,7 @@ describe('voters at a provisioned demo kiosk', () => {
   });
 });
 
-describe('an official at a demo kiosk that is not set up', () => {
+describe('an official at a demo kiosk that is not set up', { timeout: 180_000 }, () => {
   let kiosk: DemoKiosk;
   let fixtures: DevFixtures;
 
