@@ -139,12 +139,20 @@ export function createHandler(deps: ApiDeps): (req: IncomingMessage, res: Server
       send(res, 200, await state.answer(stored.first, stored.count, stored.size));
       return;
     }
-    const verified = await deps.verifier.check(request);
-    if (verified) {
-      refuse(res, verified);
-      return;
+    const announced = deps.appender.expect();
+    let outcome;
+    try {
+      const verified = await deps.verifier.check(request);
+      if (verified) {
+        refuse(res, verified);
+        return;
+      }
+      const submitted = deps.appender.submit(request);
+      announced.settled();
+      outcome = await submitted;
+    } finally {
+      announced.settled();
     }
-    const outcome = await deps.appender.submit(request);
     if (outcome.ok) send(res, 200, outcome.answer);
     else refuse(res, outcome.refusal, outcome.refusal.status === 503 ? { 'retry-after': '1' } : {});
   }

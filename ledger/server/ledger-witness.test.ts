@@ -94,6 +94,7 @@ describe('ledger: witnesses', () => {
       );
       expect((await postEntries(ledger.url, [k.checkin(f.voters[1]!)])).status).toBe(200);
       await until('cosigned size 3', () => ws.every((w) => w.latest?.size === 3));
+      await until('the ledger to store them', () => ledger.witnesses.every((w) => w.knownSize === 3));
       expect(ws.every((w) => w.conflicts >= 1)).toBe(true);
       expect(ledger.witnesses.every((w) => w.knownSize === 3 && w.lastError === undefined)).toBe(true);
     } finally {

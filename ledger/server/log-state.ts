@@ -5,15 +5,18 @@
  * append, proofs and leaves for readers. `load()` rebuilds all of it from storage: at start-up, and after
  * a failed or doubtful append (a database failover), so that memory never runs ahead of storage.
  */
-import { bytesEqual, toBase64, toHex } from '../../protocol/bytes';
+import { bytesEqual, concatBytes, toBase64, toHex, u64be } from '../../protocol/bytes';
 import {
   checkpoint as checkpointBody,
+  cosignedMessage,
+  encodeCheckpointBody,
+  encodeSignedNote,
+  keyId,
   parseSignatureLines,
   parseSignedNote,
-  signCheckpoint,
-  encodeSignedNote,
   withSignatures,
 } from '../../protocol/checkpoint';
+import { mlDsaSign } from '../../protocol/ml-dsa';
 import { leafHash } from '../../protocol/merkle';
 import { StoredTree } from '../log/stored-tree';
 import type { CheckpointRecord, KioskRecord, LedgerStorage, StyleCountRecord } from '../storage/types';
@@ -35,10 +38,16 @@ export class LogState {
   styles = new Map<string, StyleCountRecord>();
   latest: CheckpointRecord | undefined;
 
+  /**
+   * `sign`: ML-DSA-44 with the empty context under the log key, over a cosigned message; the ledger
+   * passes its crypto pool (the ~7 ms of a signature stay off the main thread), the default signs here.
+   */
   constructor(
     readonly ctx: ElectionContext,
     readonly storage: LedgerStorage,
     private readonly clock: () => number,
+    private readonly sign: (message: Uint8Array) => Promise<Uint8Array> = (m) =>
+      Promise.resolve(mlDsaSign('checkpoint', ctx.logKey.signer.secretKey, m)),
   ) {
     this.tree = new StoredTree(storage);
   }
@@ -78,7 +87,7 @@ export class LogState {
       leaves: [{ hash: leafHash(data), data }],
       nodes: staged.nodes,
       tree: { size: 1, range: staged.range.serialize() },
-      checkpoint: this.signCheckpoint(1, staged.root),
+      checkpoint: await this.signCheckpoint(1, staged.root),
       checkins: [],
       ballots: [],
       kiosks: [],
@@ -88,14 +97,28 @@ export class LogState {
     this.tree.commit(staged);
   }
 
-  /** A log-signed checkpoint of `size` and `root`, timestamped now (DESIGN §6). */
-  signCheckpoint(size: number, root: Uint8Array): CheckpointRecord {
+  /**
+   * A log-signed checkpoint of `size` and `root`, timestamped now (DESIGN §6): the log signs as the
+   * cosigner named by its origin, as protocol/checkpoint signCheckpoint does, with the signature made
+   * by `sign` (possibly on another thread).
+   */
+  async signCheckpoint(size: number, root: Uint8Array): Promise<CheckpointRecord> {
     const timestamp = Math.floor(this.clock() / 1000);
-    const note = signCheckpoint(
-      checkpointBody(this.ctx.origin, size, root),
-      this.ctx.logKey.signer,
-      timestamp,
-    );
+    const { origin } = this.ctx;
+    const cp = checkpointBody(origin, size, root);
+    const message = cosignedMessage(origin, timestamp, cp);
+    if (!message.ok) throw new Error(`cannot sign the checkpoint: ${message.error}`);
+    const signature = await this.sign(message.value);
+    const note = encodeSignedNote({
+      text: encodeCheckpointBody(cp),
+      signatures: [
+        {
+          name: origin,
+          keyId: keyId(origin, this.ctx.logKey.signer.publicKey),
+          signature: concatBytes(u64be(timestamp), signature),
+        },
+      ],
+    });
     return { size, root: root.slice(), timestamp, note };
   }
 

@@ -66,15 +66,19 @@ export async function startLedgerServer(options: LedgerServerOptions): Promise<R
   const log = options.logger ?? silentLogger;
   const { context } = options;
   const storage = guardStorage(options.storage);
-  const state = new LogState(context, storage, clock);
   let pool: VerifyPool | undefined;
   let server: Server | undefined;
   let pusher: WitnessPusher | undefined;
   try {
-    await state.load();
-    pool = await VerifyPool.start(
+    const crypto = await VerifyPool.start(
       options.verifyThreads === undefined ? {} : { threads: options.verifyThreads },
     );
+    pool = crypto;
+    const secretKey = context.logKey.signer.secretKey;
+    const state = new LogState(context, storage, clock, (message) =>
+      crypto.signCheckpoint(secretKey, message),
+    );
+    await state.load();
     const witnesses = new WitnessPusher(state, options.witnesses ?? [], log, options.witnessOptions);
     pusher = witnesses;
     const appender = new Appender(state, clock, log, () => witnesses.notify());
