@@ -56,10 +56,16 @@ export class LedgerClient {
     this.fetchFn = options.fetch ?? fetch;
   }
 
-  /** `POST /v1/entries`: the exact leaf data of one request (a check-in, or a chained entry and its ballots). */
-  async postEntries(leaves: readonly Uint8Array[]): Promise<Result<EntriesAnswer, LedgerFailure>> {
+  /**
+   * `POST /v1/entries`: the exact leaf data of one request (a check-in, or a chained entry and its
+   * ballots). `timeoutMs` overrides the client's (a check-in a voter waits for gives up sooner).
+   */
+  async postEntries(
+    leaves: readonly Uint8Array[],
+    timeoutMs = this.postTimeoutMs,
+  ): Promise<Result<EntriesAnswer, LedgerFailure>> {
     const body = JSON.stringify({ entries: leaves.map((l) => Buffer.from(l).toString('utf8')) });
-    const reply = await this.request('POST', '/v1/entries', body, this.postTimeoutMs);
+    const reply = await this.request('POST', '/v1/entries', body, timeoutMs);
     if (!reply.ok) return reply;
     return this.json(reply.value, EntriesAnswerSchema, 'the answer to POST /v1/entries');
   }

@@ -83,10 +83,13 @@ export class VerifiedLedger {
     this.verifier = options.verifier ?? nobleVerifier;
   }
 
-  /** Sends one request's leaves and verifies the answer (see the file comment). */
-  async append(leaves: readonly Uint8Array[]): Promise<Result<Appended, LedgerFailure>> {
+  /**
+   * Sends one request's leaves and verifies the answer (see the file comment); `timeoutMs` overrides
+   * the client's POST timeout.
+   */
+  async append(leaves: readonly Uint8Array[], timeoutMs?: number): Promise<Result<Appended, LedgerFailure>> {
     if (leaves.length === 0) throw new RangeError('append needs at least one leaf');
-    const answer = await this.client.postEntries(leaves);
+    const answer = await this.client.postEntries(leaves, timeoutMs);
     if (!answer.ok) return answer;
     const a = answer.value;
     const signed = this.logSigned(a.checkpoint);
@@ -295,6 +298,7 @@ export class VerifiedLedger {
         ),
       );
     }
+    // Accepts run one at a time per VerifiedLedger; one per store, or `seen` could fork between them.
     if (cp.size > seen.size) this.memory.put('seen', cp);
     return ok(undefined);
   }

@@ -48,6 +48,8 @@ export class CheckinDesk {
   constructor(
     private readonly ctx: QueueContext,
     private readonly ledger: VerifiedLedger,
+    /** How long a voter waits for the ledger's answer before being told it cannot be reached. */
+    private readonly timeoutMs: number,
   ) {}
 
   async checkIn(voterRef: string, style: string): Promise<Result<CheckedIn, CheckinFailure>> {
@@ -151,7 +153,7 @@ export class CheckinDesk {
 
   private async send(voterRef: string, leaf: Uint8Array): Promise<Result<CheckedIn, CheckinFailure>> {
     const { store, log } = this.ctx;
-    const answer = await this.ledger.append([leaf]);
+    const answer = await this.ledger.append([leaf], this.timeoutMs);
     if (answer.ok) {
       store.checkins.markAcknowledged(voterRef, answer.value.index);
       log({

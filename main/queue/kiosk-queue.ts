@@ -63,7 +63,6 @@ export class KioskQueue {
 
   private constructor(
     private readonly ctx: QueueContext,
-    checkinLedger: VerifiedLedger,
     ledger: VerifiedLedger,
     url: string,
     options: KioskQueueOptions,
@@ -75,7 +74,7 @@ export class KioskQueue {
     this.sender = new Sender(ctx, ledger);
     this.batcher = new Batcher(ctx, this.chain, this.sender, options);
     this.ballots = new BallotQueue(ctx, url, () => this.batcher.notify());
-    this.desk = new CheckinDesk(ctx, checkinLedger);
+    this.desk = new CheckinDesk(ctx, ledger, options.timeouts?.checkinMs ?? 10_000);
   }
 
   /** Opens the queue of a provisioned store; the error says what is missing or wrong. */
@@ -113,22 +112,15 @@ export class KioskQueue {
     };
     const url = options.ledgerUrl ?? election.package.ledger.url;
     const t = options.timeouts ?? {};
-    const client = (timeout: number | undefined) =>
-      new LedgerClient({
-        url,
-        ...(t.readMs === undefined ? {} : { timeoutMs: t.readMs }),
-        ...(timeout === undefined ? {} : { postTimeoutMs: timeout }),
-        ...(options.fetch ? { fetch: options.fetch } : {}),
-      });
-    const memory = store.checkpoints;
-    const ledger = new VerifiedLedger({ client: client(t.postMs), trust: trust.value, memory, verifier });
-    const checkinLedger = new VerifiedLedger({
-      client: client(t.checkinMs ?? 10_000),
-      trust: trust.value,
-      memory,
-      verifier,
+    // One VerifiedLedger per store: checkpoints are accepted one at a time, so `seen` never forks.
+    const client = new LedgerClient({
+      url,
+      ...(t.readMs === undefined ? {} : { timeoutMs: t.readMs }),
+      ...(t.postMs === undefined ? {} : { postTimeoutMs: t.postMs }),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
     });
-    return ok(new KioskQueue(ctx, checkinLedger, ledger, url.replace(/\/+$/, ''), options));
+    const ledger = new VerifiedLedger({ client, trust: trust.value, memory: store.checkpoints, verifier });
+    return ok(new KioskQueue(ctx, ledger, url.replace(/\/+$/, ''), options));
   }
 
   /** Puts the unsealed kiosk key in place (refused if it is another kiosk's) and wakes the batcher. */

@@ -125,6 +125,9 @@ export class Sender {
         store.checkins.markWitnessedBelow(size) +
         store.kiosk.markEnrolmentWitnessedBelow(size),
     );
+    // The WAL holds recent writes in the order they happened (ballots in cast order): fold it into the
+    // randomly keyed B-trees and truncate it once a batch is safe (DESIGN §9).
+    if (marked > 0) store.checkpointWal();
     this.ctx.log({
       id: 'queue.witnessed',
       level: 'info',
