@@ -9,8 +9,7 @@
  * controller port, ledger and trust file; it prints the address for the kiosk shell.
  */
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parseKioskConfig } from '../kiosk/kiosk-config';
 import { startKioskServer } from '../kiosk/kiosk-server';
 import { startRealKiosk } from '../kiosk/real-kiosk';
@@ -60,7 +59,8 @@ export const kioskCommand: CommandGroup = {
     const jsonLine = (o: unknown) => writeLine(io.stdout, JSON.stringify(o));
 
     if (values.demo) {
-      const dataDir = resolve(values.data ?? join(tmpdir(), 'ogas-kiosk-demo'));
+      // Default: .ogas-demo in the current folder (git-ignored in this repository).
+      const dataDir = resolve(values.data ?? '.ogas-demo');
       const demo = await startDemo({ dataDir, version: VERSION, ...(port === undefined ? {} : { port }) });
       if (!demo.ok) throw new FaultError(demo.error);
       const { server } = demo.value;
@@ -88,7 +88,8 @@ export const kioskCommand: CommandGroup = {
     }
     const config = parseKioskConfig(text, dirname(configPath));
     if (!config.ok) throw new UsageError(`${configPath} is refused:\n  ${config.error.join('\n  ')}`);
-    const real = await startRealKiosk(config.value, VERSION);
+    // Every event-log record is also written to stderr as a JSON line (the system journal keeps it).
+    const real = await startRealKiosk(config.value, VERSION, (line) => writeLine(io.stderr, line));
     if (!real.ok) throw new FaultError(real.error);
     const server = await startKioskServer(real.value.kiosk, null, {
       ...((port ?? config.value.rpc?.port) === undefined ? {} : { port: port ?? config.value.rpc!.port }),

@@ -54,6 +54,7 @@ function scannerOf(s: KioskConfig['scanners'][number], i: number): IdScanner {
 export async function startRealKiosk(
   config: KioskConfig,
   version: string,
+  onLog?: (line: string) => void,
 ): Promise<Result<RealKiosk, string>> {
   const trustText = await readText(config.trustFile, 'the trust file');
   if (!trustText.ok) return trustText;
@@ -70,7 +71,10 @@ export async function startRealKiosk(
   if (!secrets.ok) return secrets;
   const store = Store.open(join(config.dataDir, STORE_FILE));
   if (!store.ok) return store;
-  const eventLog = new EventLog(join(config.dataDir, EVENT_LOG_FILE));
+  const eventLog = new EventLog(
+    join(config.dataDir, EVENT_LOG_FILE),
+    onLog ? { onAppend: (r) => onLog(JSON.stringify(r)) } : {},
+  );
   let pkcs11: ReturnType<typeof openPkcs11Devices>;
   try {
     pkcs11 = openPkcs11Devices({
