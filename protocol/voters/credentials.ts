@@ -43,8 +43,7 @@ export function docCredentialKey(issuingState: string, documentNumber: string): 
   }
   if (!DOCUMENT_NUMBER_RE.test(documentNumber)) {
     return err(
-      `document number ${JSON.stringify(documentNumber)} must be 1 to 25 printable ASCII characters, no ` <
-        ` and no space at either end`,
+      `document number ${JSON.stringify(documentNumber)} must be 1 to 25 printable ASCII characters, with no space at either end`,
     );
   }
   return ok(`doc:${issuingState}:${documentNumber}`);
