@@ -3,7 +3,7 @@
  * backend's status calls for (screens/choose-screen.ts), a banner when the backend stops answering,
  * and the demo dock in demo mode.
  */
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { KioskStatus } from '../../main/rpc/api';
 import { TopBar } from './chrome/top-bar';
 import { PreferencesProvider, usePreferences } from './display/preferences';
@@ -105,7 +105,12 @@ function Page() {
 function LanguageRoot(props: { readonly children: ReactNode }) {
   const snapshot = useStatusSnapshot();
   const { language } = usePreferences();
-  const languages = snapshot.status?.provisioning.election?.languages ?? NO_LANGUAGES;
+  const current = snapshot.status?.provisioning.election?.languages ?? NO_LANGUAGES;
+  // The same list arrives as a new array with every status; keep one identity per content so the
+  // language functions (and what depends on them) change only when the languages do: `current` is
+  // deliberately left out of the dependencies, `key` stands for it.
+  const key = current.join('\n');
+  const languages = useMemo(() => current, [key]);
   return (
     <I18nProvider language={language} electionLanguages={languages}>
       {props.children}
