@@ -16,6 +16,9 @@ import { DemoLedger } from './demo-ledger';
 import { DEMO_HSM_PIN, startEmulatedKiosk, type EmulatedKiosk } from './emulated-kiosk';
 import { startKioskServer } from './kiosk-server';
 
+/** The demo's address when the port is free: http://127.0.0.1:8787/. */
+export const DEMO_PORT = 8787;
+
 export interface DemoOptions {
   readonly dataDir: string;
   readonly port?: number;
@@ -62,15 +65,21 @@ export async function startDemo(o: DemoOptions): Promise<Result<RunningDemo, str
   }
   const kiosk = started.value;
   let server: RunningRpcServer;
-  try {
-    server = await startKioskServer(kiosk.kiosk, kiosk.dock, {
-      ...(o.port === undefined ? {} : { port: o.port }),
+  const listen = (port: number) =>
+    startKioskServer(kiosk.kiosk, kiosk.dock, {
+      port,
       ...(o.staticRoot === undefined ? {} : { staticRoot: o.staticRoot }),
+    });
+  try {
+    // A stable address for people (DEMO_PORT), any free port when it is taken and none was asked for.
+    server = await listen(o.port ?? DEMO_PORT).catch((e: NodeJS.ErrnoException) => {
+      if (o.port === undefined && e.code === 'EADDRINUSE') return listen(0);
+      throw e;
     });
   } catch (e) {
     await kiosk.close();
     await ledger.close();
-    return err(`the kiosk server could not listen on port ${o.port ?? 0}: ${(e as Error).message}`);
+    return err(`the kiosk server could not listen on port ${o.port ?? DEMO_PORT}: ${(e as Error).message}`);
   }
   const close = async () => {
     await server.close();
