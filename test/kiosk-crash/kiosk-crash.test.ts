@@ -7,7 +7,8 @@
  *   is on the log exactly once, and every ballot the store holds is on the log (none lost, none doubled);
  * - the kiosk chain runs seq 1, 2, 3… without a gap, with one final batch and then the polls close, whose
  *   counts are the log's; batch roots, signatures, minBatch, ballots ≤ check-ins (kiosk-log-check.ts);
- * - the store agrees: every chained entry witnessed, nothing waiting.
+ * - the store agrees: every chained entry witnessed, nothing waiting;
+ * - the audit (ledger/audit, what `ogas audit` runs) passes over the whole log.
  *
  * `OGAS_CRASH_RUNS` changes the number of kills (default 200).
  */
@@ -30,6 +31,7 @@ import {
   type TestKioskStore,
   type TestNetwork,
 } from '../../main/queue/test-kiosk';
+import { auditAfterDrain } from './audit-after-drain';
 import { checkKioskLog } from './kiosk-log-check';
 import type { WorkerJob } from './kiosk-worker';
 import { bundleWorker } from './worker-bundle';
@@ -72,13 +74,24 @@ interface RunResult {
   readonly code: number | null;
 }
 
-/** Starts the worker; once it says READY, kills it after `killAfterMs` (if given and still running). */
-function run(job: WorkerJob, killAfterMs: number | undefined, limitMs = 120_000): Promise<RunResult> {
+/**
+ * When to kill: `after` lines of output (0: READY, n: the n-th CAST), then `delayMs` more. Anchoring on
+ * what the worker said, rather than on the clock alone, spreads the kills over check-in, signing, the
+ * cast transaction and batching whatever the load of the machine.
+ */
+interface KillPlan {
+  readonly after: number;
+  readonly delayMs: number;
+}
+
+/** Starts the worker and kills it as `plan` says (if it is still running then). */
+function run(job: WorkerJob, plan: KillPlan | undefined, limitMs = 120_000): Promise<RunResult> {
   const jobFile = join(dir, 'job.json');
   writeFileSync(jobFile, JSON.stringify(job));
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [worker, jobFile], { stdio: ['ignore', 'pipe', 'pipe'] });
     const lines: string[] = [];
+    let casts = 0;
     let buffer = '';
     let killed = false;
     let stderr = '';
@@ -95,7 +108,9 @@ function run(job: WorkerJob, killAfterMs: number | undefined, limitMs = 120_000)
       buffer = parts.pop()!;
       for (const line of parts) {
         lines.push(line);
-        if (line === 'READY' && killAfterMs !== undefined) setTimeout(kill, killAfterMs);
+        if (line.startsWith('CAST ')) casts++;
+        const reached = line === 'READY' ? 0 : line.startsWith('CAST ') ? casts : -1;
+        if (plan && reached === plan.after) setTimeout(kill, plan.delayMs);
       }
     });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
@@ -142,12 +157,13 @@ describe('kiosk crash test', () => {
       let runs = 0;
       // When kills landed: before the first cast of a run, between its casts, after its last (batching).
       const phases = [0, 0, 0];
-      // Kill within a window after READY that adapts to how long a run takes: a run that finishes before
-      // its kill narrows it, a kill before the run's first cast widens it a little.
-      let window = 1600;
+      // How long after its anchor a kill may come: READY is followed by a check-in and a cast (the
+      // slowest step, first signatures of a fresh process), a cast by the next voter or by batching.
+      const windows = [1200, 600, 400];
       while (kills < KILLS) {
         expect(runs, 'too many runs ended before their kill').toBeLessThan(MAX_RUNS);
-        const result = await run(job(runs, false), randomInt(window));
+        const after = randomInt(VOTERS_PER_RUN + 1);
+        const result = await run(job(runs, false), { after, delayMs: randomInt(windows[after]!) });
         runs++;
         for (const line of result.lines) {
           if (line.startsWith('CAST ')) told.push(line.slice(5));
@@ -157,10 +173,8 @@ describe('kiosk crash test', () => {
           kills++;
           const casts = result.lines.filter((l) => l.startsWith('CAST ')).length;
           phases[casts === 0 ? 0 : casts < VOTERS_PER_RUN ? 1 : 2]!++;
-          if (casts === 0) window = Math.min(6000, Math.ceil(window * 1.05));
         } else {
           expect(result.code, result.lines.join('\n')).toBe(0);
-          window = Math.max(300, Math.floor(window * 0.9));
         }
       }
       const final = await run(job(runs, true), undefined);
@@ -203,6 +217,11 @@ describe('kiosk crash test', () => {
       expect(new Set(onLog).size).toBe(onLog.length);
       expect(onLog.length).toBe(stored);
       expect(summary.chainLength).toBe(chain.length);
+      // And the audit of the whole log (ledger/audit, as `ogas audit` runs it) passes, every ballot recounted.
+      const audit = await auditAfterDrain(net);
+      expect(audit.faults, JSON.stringify(audit.faults.slice(0, 5))).toEqual([]);
+      expect(audit.passed).toBe(true);
+      expect(audit.counts?.ballots).toBe(stored);
       // The kills hit every phase of a run (with enough runs for chance not to miss one).
       if (KILLS >= 100) for (const p of phases) expect(p).toBeGreaterThan(KILLS / 20);
       console.log(

@@ -5,7 +5,7 @@
  * closed. Polls close: the final batch is built at once; the close event waits until the ledger can say
  * whether that failed check-in arrived. The ledger starts again on the same database and port: closing
  * again completes, everything drains, every ballot is on the log exactly once, the chain has no gap, and
- * the log passes the kiosk log check.
+ * the log passes the kiosk log check and the audit.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +25,7 @@ import {
   type TestKioskStore,
   type TestNetwork,
 } from '../../main/queue/test-kiosk';
+import { auditAfterDrain } from '../kiosk-crash/audit-after-drain';
 import { checkKioskLog } from '../kiosk-crash/kiosk-log-check';
 
 const HOUR = 3_600_000;
@@ -135,5 +136,9 @@ describe('ledger down, then back', () => {
     expect([...onLog].sort()).toEqual([...codes].sort());
     expect(summary.checkins).toBe(VOTERS);
     expect(summary.chainLength).toBe(kiosk.store.chain.all().length);
+    const audit = await auditAfterDrain(net);
+    expect(audit.faults, JSON.stringify(audit.faults.slice(0, 5))).toEqual([]);
+    expect(audit.passed).toBe(true);
+    expect(audit.counts).toMatchObject({ checkins: VOTERS, ballots: VOTERS });
   });
 });
