@@ -49,6 +49,9 @@ export function createHandlers(kiosk: Kiosk, dock: DevDock | null): Handlers {
       return ok(ctx.auth.cardView());
     },
     logOut: async () => {
+      if (ctx.auth.staffState().status !== 'logged-in') {
+        return err({ code: 'wrong-state', message: 'No staff member is signed in.' });
+      }
       await ctx.auth.signOut();
       return ok(ctx.auth.cardView());
     },

@@ -75,11 +75,15 @@ describe('a kiosk restarted while polls are open', () => {
     await k.signIn('poll-worker-1');
     expect((await k.fails('unlockHsm', { hsmPin: HSM_PIN })).code).toBe('not-permitted');
     await k.signOut();
+    expect((await k.fails('logOut', {})).code).toBe('wrong-state');
     await k.signIn('official-2');
     const wrong = await k.fails('unlockHsm', { hsmPin: '11111' });
     expect(wrong.code).toBe('hsm');
     const unlocked = await k.ok('unlockHsm', { hsmPin: HSM_PIN });
     expect(unlocked.locked).toBe(false);
+    expect(await k.ok('logOut', {})).toEqual({ status: 'signed-out', label: 'official-2' });
+    expect((await k.status()).staff).toBeNull();
+    expect((await k.fails('openPolls', {})).code).toBe('not-permitted');
     await k.signOut();
     const log = k.emulated.kiosk.ctx.log
       .texts()
