@@ -9,7 +9,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { voterRef } from '../../protocol/voters';
 import { FIXTURE_ROLL_SALT } from '../../protocol/election/test-fixture';
-import { provisionTestKiosk, startTestNetwork, type TestKioskStore, type TestNetwork } from './test-kiosk';
+import {
+  provisionTestKiosk,
+  startTestNetwork,
+  waitFor,
+  type TestKioskStore,
+  type TestNetwork,
+} from './test-kiosk';
 import type { KioskQueue } from './kiosk-queue';
 import type { QueueEvent } from './queue-events';
 
@@ -130,6 +136,13 @@ describe('check-in', () => {
     expect(c.store.checkins.find(lost.voterRef)!.state).toBe('pending');
     // The voter whose check-in never arrived is not on the log: another kiosk can check them in.
     expect((await qb.checkIn(lost.voterRef, lost.style)).ok).toBe(true);
+    // An empty final batch (count 0) and the close event are accepted by the ledger and witnessed.
+    qc.start();
+    await waitFor(() => qc.status().batchesInFlight === 0, 'the final batch and close sent');
+    await qc.stop();
+    const final = c.store.chain.finalBatch()!;
+    expect(final).toMatchObject({ count: 0, state: 'witnessed' });
+    expect(c.store.chain.get(closed.value.closeSeq)!.state).toBe('witnessed');
     c.store.close();
   });
 
