@@ -107,18 +107,23 @@ export class StoredTree {
 
   /** Node hashes from the cache, the rest in one storage call. */
   async nodes(ids: readonly NodeId[]): Promise<Uint8Array[]> {
-    const out: (Uint8Array | undefined)[] = ids.map((id) => this.cache.get(key(id.level, id.index)));
-    const missing = ids.filter((_, i) => out[i] === undefined);
-    if (missing.length > 0) {
-      const fetched = await this.storage.nodeHashes(missing);
-      let j = 0;
+    const keys = ids.map((id) => key(id.level, id.index));
+    const out: (Uint8Array | undefined)[] = keys.map((k) => this.cache.get(k));
+    // Each missing node once, in one storage call.
+    const missing = new Map<string, NodeId>();
+    out.forEach((h, i) => {
+      if (h === undefined) missing.set(keys[i]!, ids[i]!);
+    });
+    if (missing.size > 0) {
+      const wanted = [...missing.values()];
+      const fetched = await this.storage.nodeHashes(wanted);
+      const byKey = new Map<string, Uint8Array>();
+      wanted.forEach((id, j) => {
+        byKey.set(key(id.level, id.index), fetched[j]!);
+        this.remember(id.level, id.index, fetched[j]!);
+      });
       out.forEach((h, i) => {
-        if (h === undefined) {
-          const id = ids[i]!;
-          const got = fetched[j++]!;
-          out[i] = got;
-          this.remember(id.level, id.index, got);
-        }
+        if (h === undefined) out[i] = byKey.get(keys[i]!);
       });
     }
     return out as Uint8Array[];
@@ -145,6 +150,19 @@ export class StoredTree {
 
   /** Inclusion proofs of leaves [first, first + count) in the tree of `size`, sharing node fetches. */
   async inclusionProofs(first: number, count: number, size: number): Promise<Uint8Array[][]> {
+    return (await this.inclusionProofsWith(first, count, size, (h) => h)).map((p) => p.map((h) => h.slice()));
+  }
+
+  /**
+   * As `inclusionProofs`, each hash passed through `encode` once per distinct stored node (neighbouring
+   * leaves share most of their proof: for a 500-entry answer that is ~1,000 encodings, not ~7,000).
+   */
+  async inclusionProofsWith<T>(
+    first: number,
+    count: number,
+    size: number,
+    encode: (hash: Uint8Array) => T,
+  ): Promise<T[][]> {
     const all: ProofNodes[] = [];
     for (let i = first; i < first + count; i++) {
       const nodes = inclusionNodes(i, size);
@@ -152,11 +170,21 @@ export class StoredTree {
       all.push(nodes.value);
     }
     const hashes = await this.nodes(all.flatMap((n) => n.ids));
+    const memo = new Map<Uint8Array, T>();
+    const once = (h: Uint8Array): T => {
+      let v = memo.get(h);
+      if (v === undefined) memo.set(h, (v = encode(h)));
+      return v;
+    };
     let offset = 0;
     return all.map((n) => {
       const part = hashes.slice(offset, offset + n.ids.length);
       offset += n.ids.length;
-      return proofFromNodeHashes(n, part);
+      const e = n.ephemeral;
+      if (!e) return part.map(once);
+      // proofFromNodeHashes folds ids[e.begin, e.end) into one hash and keeps every other one as is.
+      const folded = proofFromNodeHashes(n, part)[e.begin]!;
+      return [...part.slice(0, e.begin).map(once), encode(folded), ...part.slice(e.end).map(once)];
     });
   }
 

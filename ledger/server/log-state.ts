@@ -137,8 +137,8 @@ export class LogState {
   async answer(first: number, count: number, size: number, note?: string): Promise<AppendAnswer> {
     const checkpoint = note ?? (await this.storage.checkpoint(size))?.note;
     if (checkpoint === undefined) throw new Error(`no stored checkpoint for size ${size}`);
-    const proofs = await this.tree.inclusionProofs(first, count, size);
-    return { index: first, size, checkpoint, proofs: proofs.map((p) => p.map(toBase64)) };
+    const proofs = await this.tree.inclusionProofsWith(first, count, size, toBase64);
+    return { index: first, size, checkpoint, proofs };
   }
 
   /** The inclusion proof of leaf `index` in the latest checkpoint, for a 409 "already checked in". */

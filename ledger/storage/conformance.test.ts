@@ -189,6 +189,19 @@ describe.each(backends)('$name storage', (backend) => {
         const want = reference.inclusionProof(400 + j, reference.size);
         expect(want.ok && p.map(toHex)).toEqual(want.ok && want.value.map(toHex));
       });
+      // The encoded form the ledger answers with, at sizes with and without an ephemeral right border.
+      for (const [first, count, size] of [
+        [0, 7, 7],
+        [300, 183, 483],
+        [470, 13, 483],
+        [64, 64, 128],
+      ] as const) {
+        const encoded = await tree.inclusionProofsWith(first, count, size, toHex);
+        encoded.forEach((p, j) => {
+          const want = reference.inclusionProof(first + j, size);
+          expect(want.ok && p).toEqual(want.ok && want.value.map(toHex));
+        });
+      }
       const c = await tree.consistencyProof(100, 483);
       const cw = reference.consistencyProof(100, 483);
       expect(c.ok && c.value.map(toHex)).toEqual(cw.ok && cw.value.map(toHex));
