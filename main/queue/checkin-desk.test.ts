@@ -146,10 +146,13 @@ describe('check-in', () => {
     c.store.close();
   });
 
-  it('logs no voterRef in any event', () => {
+  it('logs no voterRef, nor a check-in index, in any event', () => {
     expect(events.length).toBeGreaterThan(3);
     const text = JSON.stringify(events);
     for (const v of net.fixture.voters) expect(text).not.toContain(v.voterRef);
     expect(text).not.toContain(voterRef(FIXTURE_ROLL_SALT, 'not-on-the-roll'));
+    // Nor a check-in's leaf index, which the public log maps to its voterRef.
+    for (const e of events.filter((x) => x.id.startsWith('checkin.')))
+      expect(e.fields?.index).toBeUndefined();
   });
 });

@@ -9,6 +9,9 @@
  * checked in again: the kiosk never sends one in the background, since it would record as having voted
  * someone who walked away.
  *
+ * Events carry no voterRef and no leaf index either: check-ins are public on the log, so an index would
+ * name the voter in the kiosk's own log (DESIGN §8).
+ *
  * Outcomes: acknowledged now (admit); acknowledged before at this kiosk (the local poll book: the
  * session decides); checked in elsewhere (409 with a verified inclusion proof of the first check-in);
  * refused by a rule (not in the roll or sample, wrong style, outside the window); unreachable; alarm.
@@ -126,8 +129,8 @@ export class CheckinDesk {
         id: 'checkin.acknowledged',
         level: 'info',
         disposition: 'success',
-        message: `a check-in whose answer was lost is on the log (index ${index}, proof verified)`,
-        fields: { index, recovered: true },
+        message: 'a check-in whose answer was lost is on the log (proof verified)',
+        fields: { recovered: true },
       });
     }
     return ok({ found: n, absent: pending.length - n });
@@ -160,8 +163,8 @@ export class CheckinDesk {
         id: 'checkin.acknowledged',
         level: 'info',
         disposition: 'success',
-        message: `a check-in was acknowledged by the ledger (index ${answer.value.index})`,
-        fields: { index: answer.value.index, size: answer.value.size },
+        message: 'a check-in was acknowledged by the ledger',
+        fields: { size: answer.value.size },
       });
       return ok({ index: answer.value.index });
     }
@@ -198,8 +201,7 @@ export class CheckinDesk {
         id: 'checkin.elsewhere',
         level: 'warn',
         disposition: 'failure',
-        message: `a check-in was refused: the voter checked in before (index ${first.value.index}, proof verified)`,
-        fields: { index: first.value.index },
+        message: 'a check-in was refused: the voter checked in before (proof verified)',
       });
       return err({ kind: 'elsewhere', index: first.value.index, message: ELSEWHERE });
     }
