@@ -15,16 +15,9 @@ import { err, ok, type Result } from '../../protocol/result';
 import { lookupCredential } from '../../protocol/voters/provisioning-bundle';
 import type { VoterCardEvent } from '../auth/kiosk-auth';
 import type { KioskContext } from '../kiosk/kiosk-context';
-import type { CheckinFailure } from '../queue';
-import type {
-  IneligibleReason,
-  ReceiptView,
-  RpcError,
-  Selections,
-  VoterSessionView,
-  VoterView,
-} from '../rpc/api';
+import type { ReceiptView, RpcError, Selections, VoterSessionView, VoterView } from '../rpc/api';
 import { ballotView, checkSelections } from './ballot-view';
+import { refusalOf, voterViewOf } from './session-view';
 import { checkEligibility, type Eligible, type Ineligible, type VoterIdentity } from './eligibility';
 import {
   expiresAt,
@@ -381,70 +374,6 @@ export class SessionService {
   }
 
   private voterView(): VoterView {
-    const s = this.state;
-    switch (s.phase) {
-      case 'idle':
-      case 'casting':
-        return { phase: s.phase };
-      case 'identifying':
-        return { phase: 'identifying', method: 'card' };
-      case 'awaiting-confirmation':
-        return { phase: 'awaiting-confirmation', document: s.document };
-      case 'checking-in':
-        return { phase: 'checking-in' };
-      case 'check-in-failed':
-        return { phase: 'check-in-failed', message: s.message };
-      case 'ineligible':
-        return { phase: 'ineligible', reason: s.reason, message: s.message };
-      case 'ballot':
-        return {
-          phase: 'ballot',
-          ballot: ballotView(this.ctx.election!.package, s.style),
-          selections: s.selections,
-        };
-      case 'review':
-        return {
-          phase: 'review',
-          ballot: ballotView(this.ctx.election!.package, s.style),
-          selections: s.selections,
-          revision: s.revision,
-        };
-      case 'cast':
-        return { phase: 'cast', receipt: s.receipt };
-      case 'ended':
-        return { phase: 'ended', reason: s.reason, message: s.message };
-    }
-  }
-}
-
-/** The queue's check-in failures that are a verdict on the voter (not a reason to retry). */
-function refusalOf(
-  f: CheckinFailure,
-  sampleMode: boolean,
-): { reason: IneligibleReason; message: string } | null {
-  switch (f.kind) {
-    case 'already-here':
-    case 'elsewhere':
-      return { reason: 'already-checked-in', message: f.message };
-    case 'refused': {
-      const rule = f.rule ?? '';
-      // The ledger's rules (ledger/server): checkin-window, voter-eligible, voter-style, kiosk-closed.
-      const reason: IneligibleReason = rule.includes('window')
-        ? 'outside-window'
-        : rule === 'kiosk-closed'
-          ? 'kiosk-not-open'
-          : rule === 'voter-eligible' && sampleMode
-            ? 'not-in-sample'
-            : 'not-on-roll';
-      return { reason, message: f.message };
-    }
-    case 'closed':
-      return { reason: 'kiosk-not-open', message: f.message };
-    case 'unreachable':
-    case 'alarm':
-    case 'locked':
-    case 'invalid':
-    case 'signer':
-      return null;
+    return voterViewOf(this.state, this.ctx.election?.package ?? null);
   }
 }
