@@ -11,6 +11,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh start
 
+# The UI (renderer/dist) is built when missing or older than its sources.
+if [ ! -f renderer/dist/index.html ] \
+  || [ -n "$(find renderer main/rpc/api.ts -path renderer/dist -prune -o -newer renderer/dist/index.html -type f -print -quit)" ]; then
+  echo "npm start: building the kiosk UI (vite, a few seconds)..." >&2
+  npm run --silent build:renderer >/dev/null
+fi
+
 electron_dir=node_modules/electron
 if [ -z "${OGAS_NO_ELECTRON:-}" ] && [ -f "$electron_dir/path.txt" ] \
   && [ -x "$electron_dir/dist/$(cat "$electron_dir/path.txt")" ] \
