@@ -90,7 +90,7 @@ export function checkEligibility(
     if (
       doc.nationality !== null &&
       ctx.nationalities.length > 0 &&
-      !ctx.nationalities.includes(doc.nationality)
+      !ctx.nationalities.includes(isoNationality(doc.nationality))
     ) {
       return no('nationality', 'This election is open to citizens of the participating countries only.');
     }
@@ -127,4 +127,13 @@ export function checkEligibility(
     return no('already-checked-in', 'You have already checked in at this kiosk. Each voter votes once.');
   }
   return ok({ voterRef: match.voterRef, style: match.style });
+}
+
+/**
+ * The package lists nationalities as ISO 3166-1 alpha-3 (DESIGN §4); an MRZ uses ICAO 9303-3 §5 codes,
+ * which are the same except Germany's one-letter "D" (written "D<<"). Other ICAO-only codes (UNO, XXA,
+ * GBD, ...) have no ISO equivalent and match only if the package lists them as they are.
+ */
+export function isoNationality(mrzCode: string): string {
+  return mrzCode === 'D' ? 'DEU' : mrzCode;
 }
