@@ -303,7 +303,12 @@ describe('eligibility', () => {
     ['any nationality allowed', document({ nationality: 'USA' }), { nationalities: [] }, 'ok'],
     // ICAO 9303-3 §5: a German MRZ says "D"; the package says DEU.
     ['German MRZ code D', document({ nationality: 'D' }), { nationalities: ['DEU'] }, 'ok'],
-    ['German MRZ code D, Germany not listed', document({ nationality: 'D' }), {}, 'nationality'],
+    [
+      'German MRZ code D, Germany not listed',
+      document({ nationality: 'D' }),
+      { nationalities: ['FRA'] },
+      'nationality',
+    ],
   ];
   it.each(cases)('%s → %s', (_name, identity, over, expected) => {
     const r = checkEligibility(identity, { ...ctx, ...over });
