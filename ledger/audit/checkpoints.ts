@@ -6,8 +6,11 @@
  * Time bounds: a checkpoint of size s signed by the log at time t says entries [0, s) were in the log at
  * t, and (the log signs its current size) entry s and later were not yet. So for entry i:
  *   lo(i) = the latest log timestamp of a checkpoint of size ≤ i  (i was appended after it),
- *   hi(i) = the earliest timestamp (log's or a witness's) on a checkpoint of size > i (i was there by then).
- * These are all the audit knows of time: entries carry none (ballots on purpose, DESIGN §9).
+ *   hi(i) = the earliest log timestamp of a checkpoint of size > i (i was there by then).
+ * Both are the log's own signed statements, so a fault found with them is the log contradicting itself
+ * (it enforced the windows with the same clock); witness clocks, which may be off by minutes, are used
+ * only for the final checkpoint's date. These are all the audit knows of time: entries carry none
+ * (ballots on purpose, DESIGN §9).
  */
 import { toHex } from '../../protocol/bytes';
 import {
@@ -131,8 +134,7 @@ export class CheckpointTimeline {
     let min: TimeBound | undefined;
     for (let k = this.sorted.length - 1; k >= 0; k--) {
       const c = this.sorted[k]!;
-      const earliest = Math.min(c.logTime, ...c.witnesses.map((w) => w.time));
-      if (!min || earliest < min.time) min = { time: earliest, size: c.size };
+      if (!min || c.logTime < min.time) min = { time: c.logTime, size: c.size };
       this.suffixMin[k] = min;
     }
   }

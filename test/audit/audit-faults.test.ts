@@ -11,7 +11,7 @@ import { parseLeafData, type BallotEntry } from '../../protocol/entries';
 import { tallyElection } from '../../protocol/tally';
 import { simulateElection } from '../support/simulation';
 import { createTestElection, type TestElection } from '../support/test-election';
-import type { ExportLog } from '../support/log-builder';
+import { LogBuilder, type ExportLog } from '../support/log-builder';
 import {
   auditLog,
   envelopeOf,
@@ -444,6 +444,53 @@ describe('ogas audit: more of what it checks', () => {
     const run = await auditLog(e, log);
     expectFault(run, 'checkin-window', at);
     expect(faultsOf(run, 'checkin-window')[0]!.message).toMatch(/after the polls closed/);
+  });
+
+  it('a check-in in the log before the polls opened, as a checkpoint shows', async () => {
+    const b = new LogBuilder(e);
+    const k = b.kiosk('early');
+    b.at(e.opensMs - 2 * HOUR).append(k.enrolment());
+    const at = b.append(k.checkin(e.voters[0]!));
+    k.cast(e.voters[0]!.style, { proposal: ['yes'] });
+    b.at(e.opensMs - HOUR).checkpoint();
+    b.at(e.opensMs + MINUTE).append(k.polls('open'));
+    b.at(e.closesMs + HOUR / 2).append(k.finalBatch());
+    b.append(k.polls('close'));
+    const run = await auditLog(e, b.finish());
+    expectFault(run, 'checkin-window', at);
+    expect(faultsOf(run, 'checkin-window')[0]!.message).toMatch(/before the polls opened/);
+    expect(kinds(run)).toEqual(['checkin-window']);
+  });
+
+  it('a batch appended after closes + drainHours, as a checkpoint shows', async () => {
+    let at = 0;
+    const log = miniLog(
+      e,
+      (b, k) => {
+        voteAll(b, k, e.voters.slice(0, 5));
+        b.at(e.drainEndMs + MINUTE).checkpoint();
+        b.now += MINUTE;
+        at = b.append(k.finalBatch());
+        b.append(k.polls('close'));
+      },
+      { close: false },
+    ).finish();
+    const run = await auditLog(e, log);
+    expectFault(run, 'after-drain', at);
+    expect(kinds(run)).toEqual(['after-drain']);
+  });
+
+  it('a kiosk enrolled after the polls closed, as a checkpoint shows', async () => {
+    let at = 0;
+    const log = miniLog(e, (b, k) => {
+      voteAll(b, k, e.voters.slice(0, 5));
+      b.at(e.closesMs + MINUTE).checkpoint();
+      b.now += MINUTE;
+      at = b.append(b.kiosk('late').enrolment());
+    }).finish();
+    const run = await auditLog(e, log);
+    expectFault(run, 'enrolment-late', at);
+    expect(kinds(run)).toEqual(['enrolment-late']);
   });
 
   it('a polls close whose counts are not what the log holds', async () => {
