@@ -4,14 +4,18 @@
  */
 import type { CardAuthState, PinPrompt } from '../../drivers/pkcs11/card-auth-machine';
 import type { CardView, PinPromptView } from '../rpc/api';
+import { cardFailureReason, pinErrorCode } from './card-errors';
+
+const iso = (epochMs: number) => new Date(epochMs).toISOString();
 
 function promptView(prompt: PinPrompt): PinPromptView {
   return {
     kioskFailures: prompt.kioskFailures,
-    lockedUntil: prompt.lockedUntil === null ? null : new Date(prompt.lockedUntil).toISOString(),
+    lockedUntil: prompt.lockedUntil === null ? null : iso(prompt.lockedUntil),
     cardCountLow: prompt.card.countLow,
     cardFinalTry: prompt.card.finalTry,
     lastError: prompt.lastError?.message ?? null,
+    lastErrorCode: prompt.lastError === null ? null : pinErrorCode(prompt.lastError),
   };
 }
 
@@ -40,7 +44,15 @@ export function cardView(state: CardAuthState): CardView {
       return { status: 'verifying', label: state.card.label, role: state.identity.role };
     case 'authenticated':
       return { status: 'authenticated', label: state.card.label, role: state.identity.role };
-    case 'failed':
-      return { status: 'failed', label: state.card.label, message: state.error.message };
+    case 'failed': {
+      const { error } = state;
+      return {
+        status: 'failed',
+        label: state.card.label,
+        reason: cardFailureReason(error),
+        lockedUntil: error.kind === 'kiosk-locked-out' ? iso(error.until) : null,
+        message: error.message,
+      };
+    }
   }
 }

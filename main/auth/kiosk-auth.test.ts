@@ -61,7 +61,10 @@ describe('kiosk auth (emulated card reader)', () => {
     await insert(official);
     expect(auth.cardView()).toMatchObject({ status: 'awaiting-pin', role: 'official' });
     await auth.submitPin('000000');
-    expect(auth.cardView()).toMatchObject({ status: 'awaiting-pin', prompt: { kioskFailures: 1 } });
+    expect(auth.cardView()).toMatchObject({
+      status: 'awaiting-pin',
+      prompt: { kioskFailures: 1, lastErrorCode: 'incorrect' },
+    });
     expect(auth.staffState().status).toBe('pending');
     await auth.submitPin('123456');
     expect(auth.cardView()).toMatchObject({ status: 'authenticated', role: 'official' });
@@ -118,7 +121,7 @@ describe('kiosk auth (emulated card reader)', () => {
     const issued = await issueCardCertificate(other, { commonName: 'MALLORY', role: 'official' });
     await insert(toCardFile('mallory', 'official', '123456', issued, other));
     const view = auth.cardView();
-    expect(view.status).toBe('failed');
+    expect(view).toMatchObject({ status: 'failed', reason: 'not-trusted', lockedUntil: null });
     if (view.status === 'failed') expect(view.message).toMatch(/issued by/);
     expect(auth.staffState()).toEqual({ status: 'logged-out', reason: 'card-failed' });
     await auth.close();

@@ -150,15 +150,41 @@ export interface Alarm {
   readonly blocking: boolean;
 }
 
+/**
+ * Why the last PIN was refused, for the UI to say in the voter's language (main/auth/card-errors.ts):
+ * `incorrect` (wrong PIN: the card's own tries left are in cardCountLow/cardFinalTry), `length` (the
+ * card refused the number of digits), `locked-out` (this kiosk refuses a PIN for this card until
+ * `lockedUntil`), `other` (only the English `lastError` says what happened).
+ */
+export type PinErrorCode = 'incorrect' | 'length' | 'locked-out' | 'other';
+
 export interface PinPromptView {
   readonly kioskFailures: number;
   /** ISO 8601 time until which this kiosk refuses a PIN for this card, or null. */
   readonly lockedUntil: string | null;
   readonly cardCountLow: boolean;
   readonly cardFinalTry: boolean;
-  /** Why the last PIN was refused. */
+  /** Why the last PIN was refused (English, for a person). */
   readonly lastError: string | null;
+  /** The same as a code, or null when no PIN was refused. */
+  readonly lastErrorCode: PinErrorCode | null;
 }
+
+/**
+ * Why a card cannot be used (CardView `failed`), for the UI to say in the voter's language; the English
+ * `message` stays for the poll worker. Mapped from the drivers' typed errors (main/auth/card-errors.ts).
+ */
+export type CardFailureReason =
+  | 'expired' // the card's certificate has expired
+  | 'not-yet-valid' // its certificate is not valid yet (or the kiosk's clock is wrong)
+  | 'not-trusted' // not issued for this election by a trusted authority, or failed its proof of key
+  | 'wrong-role' // a card for another role, or naming no known role
+  | 'removed' // pulled out or reset while in use
+  | 'unreadable' // the card or reader could not be read
+  | 'pin-locked' // the card locked its PIN after too many wrong tries
+  | 'pin-expired' // the card's PIN has expired
+  | 'locked-out' // this kiosk refuses a PIN for this card until `lockedUntil`
+  | 'other';
 
 /** The card in the reader (one at a time): any role, PIV-style authentication (DESIGN §8). */
 export type CardView =
@@ -174,7 +200,15 @@ export type CardView =
   | { readonly status: 'authenticated'; readonly label: string; readonly role: CardRole }
   /** Signed out with the card still in: remove it to sign in again. */
   | { readonly status: 'signed-out'; readonly label: string }
-  | { readonly status: 'failed'; readonly label: string; readonly message: string };
+  | {
+      readonly status: 'failed';
+      readonly label: string;
+      readonly reason: CardFailureReason;
+      /** For `locked-out`: ISO 8601 time until which this kiosk refuses a PIN for this card; else null. */
+      readonly lockedUntil: string | null;
+      /** What went wrong and what to do (English, for the poll worker). */
+      readonly message: string;
+    };
 
 /** The signed-in staff member (their card authenticated and still inserted). */
 export interface StaffView {

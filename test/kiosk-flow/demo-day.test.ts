@@ -154,7 +154,7 @@ describe('a demo day at two kiosks', () => {
 
     await presentVoterCard(a, 'voter-expired');
     const expired = await a.status();
-    expect(expired.card.status).toBe('failed');
+    expect(expired.card).toMatchObject({ status: 'failed', reason: 'expired', lockedUntil: null });
     if (expired.card.status === 'failed') expect(expired.card.message).toMatch(/expired/);
     expect(expired.session.voter.phase).toBe('idle');
     await a.ok('devRemoveCard', {});

@@ -9,6 +9,7 @@ const PROMPT = {
   cardCountLow: false,
   cardFinalTry: false,
   lastError: null,
+  lastErrorCode: null,
 };
 
 const kind = (choice: ScreenChoice) =>
@@ -78,7 +79,11 @@ const TABLE: [string, KioskStatus | null, string][] = [
     'card:staff',
   ],
   ['a signed-out staff card', withCard({ status: 'signed-out', label: 'o' }), 'card:unknown'],
-  ['a card refused', withCard({ status: 'failed', label: 'x', message: 'expired' }), 'card:unknown'],
+  [
+    'a card refused',
+    withCard({ status: 'failed', label: 'x', reason: 'expired', lockedUntil: null, message: 'expired' }),
+    'card:unknown',
+  ],
   [
     'staff signed in, even with polls closed',
     withCard(
@@ -100,7 +105,11 @@ const TABLE: [string, KioskStatus | null, string][] = [
   ],
   [
     'a voter casting keeps their screen even if the card fails',
-    withCard({ status: 'failed', label: 'v', message: 'removed' }, null, withVoter({ phase: 'casting' })),
+    withCard(
+      { status: 'failed', label: 'v', reason: 'removed', lockedUntil: null, message: 'removed' },
+      null,
+      withVoter({ phase: 'casting' }),
+    ),
     'voter',
   ],
   [

@@ -97,6 +97,7 @@ describe('staff console', () => {
           cardCountLow: false,
           cardFinalTry: false,
           lastError: null,
+          lastErrorCode: null,
         },
       }),
     );

@@ -1,10 +1,13 @@
 /**
  * A card in the reader that is not signed in yet (DESIGN §8, PIV-style): reading it, asking its PIN
  * (with the warnings the card and the kiosk give: attempts low, final try, locked out), checking, or
- * why it failed. The same screen serves voters and staff; only the words differ.
+ * why it failed. The same screen serves voters and staff; only the words differ. Why a PIN or a card
+ * was refused is said in the chosen language from the backend's codes (`lastErrorCode`, `reason`);
+ * the backend's English sentence is kept for the poll worker.
  */
 import { useState } from 'react';
 import type { CardView, PinPromptView } from '../../../main/rpc/api';
+import type { I18n } from '../i18n/i18n-context';
 import { useI18n } from '../i18n/i18n-context';
 import { useAction } from '../rpc/rpc-context';
 import { ErrorNote } from '../ui/error-note';
@@ -21,9 +24,13 @@ function PinWarnings(props: { readonly prompt: PinPromptView; readonly id: strin
     <div id={props.id} className="pin-warnings">
       {prompt.lastError !== null && (
         <Notice tone="error" title={t('pin.refused')} live testId="pin-error">
-          <p lang="en" dir="ltr">
-            {prompt.lastError}
-          </p>
+          {prompt.lastErrorCode === null || prompt.lastErrorCode === 'other' ? (
+            <p lang="en" dir="ltr">
+              {prompt.lastError}
+            </p>
+          ) : (
+            <p>{t(`pin.error.${prompt.lastErrorCode}`)}</p>
+          )}
         </Notice>
       )}
       {prompt.lockedUntil !== null && (
@@ -47,11 +54,21 @@ function PinWarnings(props: { readonly prompt: PinPromptView; readonly id: strin
   );
 }
 
+/** What to do next; a kiosk lock-out says until when. */
+function failureAction(card: Extract<CardView, { status: 'failed' }>, i18n: I18n): string {
+  const { t, time } = i18n;
+  if (card.reason !== 'locked-out') return t(`card.failed.action.${card.reason}`);
+  return card.lockedUntil === null
+    ? t('card.failed.action.other')
+    : t('card.failed.action.locked-out', { time: time(card.lockedUntil) });
+}
+
 export function CardScreen(props: {
   readonly card: PendingCard;
   readonly audience: 'voter' | 'staff' | 'unknown';
 }) {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const { card, audience } = props;
   const action = useAction();
   const [pin, setPin] = useState('');
@@ -78,12 +95,16 @@ export function CardScreen(props: {
       );
     case 'failed':
       return (
-        <Screen title={t('card.failed.title')} testId="card-failed" lead={<p>{t('card.failed.action')}</p>}>
-          <Notice tone="error">
+        <Screen title={t('card.failed.title')} testId="card-failed">
+          <Notice tone="error" title={t(`card.failed.reason.${card.reason}`)} testId="card-failed-reason">
+            <p>{failureAction(card, i18n)}</p>
+          </Notice>
+          <details className="staff-detail">
+            <summary>{t('refusal.detail')}</summary>
             <p lang="en" dir="ltr">
               {card.message}
             </p>
-          </Notice>
+          </details>
         </Screen>
       );
     case 'awaiting-pin': {

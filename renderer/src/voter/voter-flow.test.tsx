@@ -41,7 +41,8 @@ describe('voter flow', () => {
           lockedUntil: null,
           cardCountLow: false,
           cardFinalTry: true,
-          lastError: 'Wrong PIN.',
+          lastError: 'The PIN is wrong. Check it and try again.',
+          lastErrorCode: 'incorrect',
         },
       }),
     );

@@ -63,7 +63,35 @@ export const de: Messages = {
   'card.signedOut.body':
     'Ziehen Sie Ihre Karte, um sich erneut anzumelden oder das Terminal für Wähler freizugeben.',
   'card.failed.title': 'Diese Karte kann nicht verwendet werden',
-  'card.failed.action':
+  'card.failed.reason.expired': 'Diese Karte ist abgelaufen.',
+  'card.failed.reason.not-yet-valid': 'Diese Karte ist noch nicht gültig.',
+  'card.failed.reason.not-trusted': 'Diese Karte wird für diese Wahl nicht anerkannt.',
+  'card.failed.reason.wrong-role': 'Diese Art von Karte kann hier nicht verwendet werden.',
+  'card.failed.reason.removed': 'Die Karte wurde gezogen, bevor sie gelesen war.',
+  'card.failed.reason.unreadable': 'Die Karte konnte nicht gelesen werden.',
+  'card.failed.reason.pin-locked': 'Die PIN dieser Karte ist nach zu vielen Fehlversuchen gesperrt.',
+  'card.failed.reason.pin-expired': 'Die PIN dieser Karte ist abgelaufen.',
+  'card.failed.reason.locked-out':
+    'Für diese Karte wurden an diesem Terminal zu oft falsche PINs eingegeben.',
+  'card.failed.reason.other': 'Mit dieser Karte ist ein Problem aufgetreten.',
+  'card.failed.action.expired':
+    'Ziehen Sie die Karte und fragen Sie eine Wahlhelferin oder einen Wahlhelfer. Die ausgebende Stelle muss sie ersetzen.',
+  'card.failed.action.not-yet-valid':
+    'Ziehen Sie die Karte und fragen Sie eine Wahlhelferin oder einen Wahlhelfer: Die Uhr des Terminals geht möglicherweise falsch.',
+  'card.failed.action.not-trusted':
+    'Ziehen Sie die Karte und fragen Sie eine Wahlhelferin oder einen Wahlhelfer.',
+  'card.failed.action.wrong-role':
+    'Ziehen Sie die Karte und fragen Sie eine Wahlhelferin oder einen Wahlhelfer.',
+  'card.failed.action.removed': 'Stecken Sie die Karte erneut ein und lassen Sie sie im Lesegerät.',
+  'card.failed.action.unreadable':
+    'Ziehen Sie die Karte, prüfen Sie, wie herum sie eingesteckt wird, und stecken Sie sie erneut ein. Wenn es weiterhin nicht klappt, fragen Sie eine Wahlhelferin oder einen Wahlhelfer.',
+  'card.failed.action.pin-locked':
+    'Ziehen Sie die Karte und fragen Sie eine Wahlhelferin oder einen Wahlhelfer. Die ausgebende Stelle muss die PIN entsperren.',
+  'card.failed.action.pin-expired':
+    'Ziehen Sie die Karte und fragen Sie eine Wahlhelferin oder einen Wahlhelfer. Die ausgebende Stelle muss die PIN erneuern.',
+  'card.failed.action.locked-out':
+    'Ziehen Sie die Karte. Ab {time} können Sie es erneut versuchen, oder fragen Sie eine Wahlhelferin oder einen Wahlhelfer.',
+  'card.failed.action.other':
     'Ziehen Sie die Karte und versuchen Sie es erneut, oder fragen Sie eine Wahlhelferin oder einen Wahlhelfer.',
 
   'pin.title.voter': 'Geben Sie Ihre PIN ein',
@@ -79,6 +107,10 @@ export const de: Messages = {
   'pin.submit': 'OK',
   'pin.wrongLength': 'Eine PIN hat 4 bis 16 Ziffern.',
   'pin.refused': 'Die PIN wurde nicht angenommen',
+  'pin.error.incorrect': 'Die PIN ist falsch. Prüfen Sie sie und versuchen Sie es erneut.',
+  'pin.error.length':
+    'Diese PIN hat für diese Karte die falsche Anzahl an Ziffern. Prüfen Sie sie und versuchen Sie es erneut.',
+  'pin.error.locked-out': 'Für diese Karte wurden an diesem Terminal zu oft falsche PINs eingegeben.',
   'pin.countLow': 'Achtung: Auf dieser Karte sind nur noch wenige PIN-Versuche übrig.',
   'pin.finalTry': 'Letzter Versuch: Eine weitere falsche PIN sperrt diese Karte.',
   'pin.locked':

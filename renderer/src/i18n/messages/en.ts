@@ -60,7 +60,31 @@ export const en = {
   'card.signedOut.title': 'You are signed out',
   'card.signedOut.body': 'Remove your card to sign in again, or to let a voter use the kiosk.',
   'card.failed.title': 'This card cannot be used',
-  'card.failed.action': 'Remove the card and try again, or ask a poll worker.',
+  'card.failed.reason.expired': 'This card has expired.',
+  'card.failed.reason.not-yet-valid': 'This card is not valid yet.',
+  'card.failed.reason.not-trusted': 'This card is not accepted for this election.',
+  'card.failed.reason.wrong-role': 'This kind of card cannot be used here.',
+  'card.failed.reason.removed': 'The card was removed before it was read.',
+  'card.failed.reason.unreadable': 'The card could not be read.',
+  'card.failed.reason.pin-locked': "This card's PIN is locked after too many wrong tries.",
+  'card.failed.reason.pin-expired': "This card's PIN has expired.",
+  'card.failed.reason.locked-out': 'Too many wrong PINs were entered for this card at this kiosk.',
+  'card.failed.reason.other': 'Something went wrong with this card.',
+  'card.failed.action.expired':
+    'Remove the card and ask a poll worker. The office that issued it must replace it.',
+  'card.failed.action.not-yet-valid':
+    "Remove the card and ask a poll worker: the kiosk's clock may be wrong.",
+  'card.failed.action.not-trusted': 'Remove the card and ask a poll worker.',
+  'card.failed.action.wrong-role': 'Remove the card and ask a poll worker.',
+  'card.failed.action.removed': 'Insert the card again and leave it in the reader.',
+  'card.failed.action.unreadable':
+    'Remove the card, check which way round it goes, and insert it again. If it still fails, ask a poll worker.',
+  'card.failed.action.pin-locked':
+    'Remove the card and ask a poll worker. The office that issued it must unlock the PIN.',
+  'card.failed.action.pin-expired':
+    'Remove the card and ask a poll worker. The office that issued it must renew the PIN.',
+  'card.failed.action.locked-out': 'Remove the card. You can try again after {time}, or ask a poll worker.',
+  'card.failed.action.other': 'Remove the card and try again, or ask a poll worker.',
 
   'pin.title.voter': 'Enter your PIN',
   'pin.title.staff': 'Sign in as {role}: enter your card PIN',
@@ -74,6 +98,9 @@ export const en = {
   'pin.submit': 'OK',
   'pin.wrongLength': 'A PIN has 4 to 16 digits.',
   'pin.refused': 'The PIN was not accepted',
+  'pin.error.incorrect': 'The PIN is wrong. Check it and try again.',
+  'pin.error.length': 'That PIN has the wrong number of digits for this card. Check it and try again.',
+  'pin.error.locked-out': 'Too many wrong PINs were entered for this card at this kiosk.',
   'pin.countLow': 'Careful: only a few PIN attempts are left on this card.',
   'pin.finalTry': 'Last try: one more wrong PIN will lock this card.',
   'pin.locked': 'This card cannot be used on this kiosk until {time}. Please ask a poll worker.',

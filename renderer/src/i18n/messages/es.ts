@@ -61,7 +61,33 @@ export const es: Messages = {
   'card.signedOut.body':
     'Retire su tarjeta para volver a iniciar sesión o para dejar que un votante use el quiosco.',
   'card.failed.title': 'Esta tarjeta no se puede usar',
-  'card.failed.action': 'Retire la tarjeta e inténtelo de nuevo, o pida ayuda a un miembro de la mesa.',
+  'card.failed.reason.expired': 'Esta tarjeta ha caducado.',
+  'card.failed.reason.not-yet-valid': 'Esta tarjeta todavía no es válida.',
+  'card.failed.reason.not-trusted': 'Esta tarjeta no se acepta en esta elección.',
+  'card.failed.reason.wrong-role': 'Este tipo de tarjeta no se puede usar aquí.',
+  'card.failed.reason.removed': 'La tarjeta se retiró antes de poder leerla.',
+  'card.failed.reason.unreadable': 'No se ha podido leer la tarjeta.',
+  'card.failed.reason.pin-locked': 'El PIN de esta tarjeta está bloqueado tras demasiados intentos fallidos.',
+  'card.failed.reason.pin-expired': 'El PIN de esta tarjeta ha caducado.',
+  'card.failed.reason.locked-out':
+    'Se han introducido demasiados PIN incorrectos para esta tarjeta en este quiosco.',
+  'card.failed.reason.other': 'Ha habido un problema con esta tarjeta.',
+  'card.failed.action.expired':
+    'Retire la tarjeta y pida ayuda a un miembro de la mesa. La oficina que la emitió debe sustituirla.',
+  'card.failed.action.not-yet-valid':
+    'Retire la tarjeta y pida ayuda a un miembro de la mesa: puede que el reloj del quiosco no esté en hora.',
+  'card.failed.action.not-trusted': 'Retire la tarjeta y pida ayuda a un miembro de la mesa.',
+  'card.failed.action.wrong-role': 'Retire la tarjeta y pida ayuda a un miembro de la mesa.',
+  'card.failed.action.removed': 'Vuelva a introducir la tarjeta y déjela en el lector.',
+  'card.failed.action.unreadable':
+    'Retire la tarjeta, compruebe en qué sentido se introduce y vuelva a introducirla. Si sigue fallando, pida ayuda a un miembro de la mesa.',
+  'card.failed.action.pin-locked':
+    'Retire la tarjeta y pida ayuda a un miembro de la mesa. La oficina que la emitió debe desbloquear el PIN.',
+  'card.failed.action.pin-expired':
+    'Retire la tarjeta y pida ayuda a un miembro de la mesa. La oficina que la emitió debe renovar el PIN.',
+  'card.failed.action.locked-out':
+    'Retire la tarjeta. Podrá intentarlo de nuevo después de las {time}, o pida ayuda a un miembro de la mesa.',
+  'card.failed.action.other': 'Retire la tarjeta e inténtelo de nuevo, o pida ayuda a un miembro de la mesa.',
 
   'pin.title.voter': 'Introduzca su PIN',
   'pin.title.staff': 'Iniciar sesión como {role}: introduzca el PIN de su tarjeta',
@@ -79,6 +105,10 @@ export const es: Messages = {
   'pin.submit': 'OK',
   'pin.wrongLength': 'Un PIN tiene de 4 a 16 dígitos.',
   'pin.refused': 'El PIN no ha sido aceptado',
+  'pin.error.incorrect': 'El PIN es incorrecto. Compruébelo e inténtelo de nuevo.',
+  'pin.error.length':
+    'Ese PIN no tiene el número de dígitos correcto para esta tarjeta. Compruébelo e inténtelo de nuevo.',
+  'pin.error.locked-out': 'Se han introducido demasiados PIN incorrectos para esta tarjeta en este quiosco.',
   'pin.countLow': 'Atención: quedan pocos intentos de PIN en esta tarjeta.',
   'pin.finalTry': 'Último intento: otro PIN incorrecto bloqueará esta tarjeta.',
   'pin.locked':

@@ -62,7 +62,33 @@ export const fr: Messages = {
   'card.signedOut.body':
     'Retirez votre carte pour vous reconnecter ou pour laisser un électeur utiliser la borne.',
   'card.failed.title': 'Cette carte ne peut pas être utilisée',
-  'card.failed.action': 'Retirez la carte et réessayez, ou adressez-vous à un assesseur.',
+  'card.failed.reason.expired': 'Cette carte a expiré.',
+  'card.failed.reason.not-yet-valid': 'Cette carte n’est pas encore valide.',
+  'card.failed.reason.not-trusted': 'Cette carte n’est pas acceptée pour cette élection.',
+  'card.failed.reason.wrong-role': 'Ce type de carte ne peut pas être utilisé ici.',
+  'card.failed.reason.removed': 'La carte a été retirée avant d’avoir été lue.',
+  'card.failed.reason.unreadable': 'La carte n’a pas pu être lue.',
+  'card.failed.reason.pin-locked': 'Le code PIN de cette carte est bloqué après trop d’essais erronés.',
+  'card.failed.reason.pin-expired': 'Le code PIN de cette carte a expiré.',
+  'card.failed.reason.locked-out':
+    'Trop de codes PIN erronés ont été saisis pour cette carte sur cette borne.',
+  'card.failed.reason.other': 'Un problème est survenu avec cette carte.',
+  'card.failed.action.expired':
+    'Retirez la carte et adressez-vous à un assesseur. L’organisme qui l’a délivrée doit la remplacer.',
+  'card.failed.action.not-yet-valid':
+    'Retirez la carte et adressez-vous à un assesseur : l’horloge de la borne est peut-être fausse.',
+  'card.failed.action.not-trusted': 'Retirez la carte et adressez-vous à un assesseur.',
+  'card.failed.action.wrong-role': 'Retirez la carte et adressez-vous à un assesseur.',
+  'card.failed.action.removed': 'Insérez de nouveau la carte et laissez-la dans le lecteur.',
+  'card.failed.action.unreadable':
+    'Retirez la carte, vérifiez dans quel sens l’insérer, puis insérez-la de nouveau. Si l’erreur persiste, adressez-vous à un assesseur.',
+  'card.failed.action.pin-locked':
+    'Retirez la carte et adressez-vous à un assesseur. L’organisme qui l’a délivrée doit débloquer le code PIN.',
+  'card.failed.action.pin-expired':
+    'Retirez la carte et adressez-vous à un assesseur. L’organisme qui l’a délivrée doit renouveler le code PIN.',
+  'card.failed.action.locked-out':
+    'Retirez la carte. Vous pourrez réessayer après {time}, ou adressez-vous à un assesseur.',
+  'card.failed.action.other': 'Retirez la carte et réessayez, ou adressez-vous à un assesseur.',
 
   'pin.title.voter': 'Saisissez votre code PIN',
   'pin.title.staff': 'Connexion en tant que {role} : saisissez le code PIN de votre carte',
@@ -81,6 +107,10 @@ export const fr: Messages = {
   'pin.submit': 'OK',
   'pin.wrongLength': 'Un code PIN compte de 4 à 16 chiffres.',
   'pin.refused': 'Le code PIN n’a pas été accepté',
+  'pin.error.incorrect': 'Le code PIN est erroné. Vérifiez-le et réessayez.',
+  'pin.error.length':
+    'Ce code PIN n’a pas le bon nombre de chiffres pour cette carte. Vérifiez-le et réessayez.',
+  'pin.error.locked-out': 'Trop de codes PIN erronés ont été saisis pour cette carte sur cette borne.',
   'pin.countLow': 'Attention : il ne reste que quelques essais de code PIN sur cette carte.',
   'pin.finalTry': 'Dernier essai : un autre code PIN erroné bloquera cette carte.',
   'pin.locked':
