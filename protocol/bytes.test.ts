@@ -46,3 +46,16 @@ describe('u64be and compare', () => {
     expect(compareBytes(fromHex('0100'), fromHex('00ff'))).toBeGreaterThan(0);
   });
 });
+
+describe('isBase64 matches the RFC 4648 grammar', () => {
+  const grammar = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+  it('agrees with the grammar plus the zero pad-bit rule on random strings', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom(...'AQgw+/=-_ \nz9'.split('')), maxLength: 12 }), (s) => {
+        const canonical = grammar.test(s) && Buffer.from(s, 'base64').toString('base64') === s;
+        expect(isBase64(s)).toBe(canonical);
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+});
