@@ -18,6 +18,12 @@ export interface CheckedChunk {
   readonly items: readonly EntryItem[];
 }
 
+/**
+ * A thread holds one chunk at a time (a few MB); its heap is capped so that V8 collects garbage early
+ * instead of letting each thread's heap grow to its default limit (which shows as RSS, not as data).
+ */
+const THREAD_HEAP_MB = 128;
+
 interface Thread {
   readonly worker: Worker;
   load: number;
@@ -49,7 +55,9 @@ export class EntryPool {
     const threads: Thread[] = [];
     const ready: Promise<FromWorker>[] = [];
     for (let i = 0; i < count; i++) {
-      const worker = startTsWorker(new URL('./entry-worker.ts', import.meta.url));
+      const worker = startTsWorker(new URL('./entry-worker.ts', import.meta.url), {
+        maxOldGenerationSizeMb: THREAD_HEAP_MB,
+      });
       threads.push({ worker, load: 0, pending: new Map() });
       ready.push(
         new Promise((resolve, reject) => {

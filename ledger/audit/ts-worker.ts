@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 
 let tsxApi: string | undefined;
 
@@ -28,11 +28,11 @@ function tsxEsmApi(): string {
   return tsxApi;
 }
 
-export function startTsWorker(module: URL): Worker {
+export function startTsWorker(module: URL, resourceLimits?: ResourceLimits): Worker {
   const code = `(async () => {
     const { register } = await import(${JSON.stringify(tsxEsmApi())});
     register();
     await import(${JSON.stringify(module.href)});
   })().catch((e) => { throw e; });`;
-  return new Worker(code, { eval: true });
+  return new Worker(code, { eval: true, ...(resourceLimits ? { resourceLimits } : {}) });
 }
