@@ -40,6 +40,8 @@ export interface DevDockOptions {
   readonly cards: readonly DemoCard[];
   readonly documents: readonly DemoDocument[];
   readonly hsmPin: string;
+  /** The demo election's folder (the official's default path to load). */
+  readonly electionDir: string;
   readonly ledger: DemoLedgerControl | null;
   readonly log: EventLogger;
 }
@@ -62,6 +64,7 @@ export class DevDock {
       })),
       documents: this.o.documents.map((d) => ({ name: d.name, description: d.description })),
       hsmPin: this.o.hsmPin,
+      electionDir: this.o.electionDir,
       insertedCard: this.inserted,
       lid: k?.lid ?? 'closed',
       power: k?.power ?? 'mains',

@@ -102,6 +102,7 @@ export async function startEmulatedKiosk(o: EmulatedKioskOptions): Promise<Resul
     cards: await demoCards(o.election),
     documents: await demoDocuments(o.election),
     hsmPin: DEMO_HSM_PIN,
+    electionDir: dir,
     ledger: o.ledger ?? null,
     log: eventLog,
   });

@@ -411,6 +411,8 @@ export interface DevFixtures {
   }[];
   readonly documents: readonly { readonly name: string; readonly description: string }[];
   readonly hsmPin: string;
+  /** The demo election's folder on this machine (election.json and provisioning-bundle.json), for loadElection. */
+  readonly electionDir: string;
   readonly insertedCard: string | null;
   readonly lid: 'open' | 'closed';
   readonly power: 'mains' | 'battery';

@@ -287,7 +287,9 @@ describe('an official at a demo kiosk that is not set up', { timeout: 180_000 },
     await waitForScreen(page, 'staff-pin');
     await enterPinOnKeypad(page, official.pin);
     await waitForScreen(page, 'provisioning-panel');
-    await page.getByTestId('package-path').fill(kiosk.demo.election.dir);
+    // The demo election's folder is offered as the path (DevFixtures.electionDir), and the dock shows it.
+    expect(fixtures.electionDir).toBe(kiosk.demo.election.dir);
+    await expect.poll(() => page.getByTestId('package-path').inputValue()).toBe(kiosk.demo.election.dir);
     await page.getByRole('button', { name: 'Load and verify' }).click();
     await page.getByTestId('election-facts').waitFor({ timeout: 60_000 });
     await page.getByLabel('HSM PIN').fill(fixtures.hsmPin);

@@ -15,6 +15,7 @@ const FIXTURES: DevFixtures = {
   ],
   documents: [{ name: 'passport-deu-1', description: 'German passport, eligible' }],
   hsmPin: '11223344',
+  electionDir: '/home/demo/.ogas-demo/election',
   insertedCard: null,
   lid: 'closed',
   power: 'mains',
@@ -61,6 +62,9 @@ describe('demo dock', () => {
     expect(within(row).getByText('voter')).toBeTruthy();
     expect(within(row).getByText('1234')).toBeTruthy();
     expect(screen.getByText('HSM PIN: 11223344')).toBeTruthy();
+    const dir = screen.getByTestId('dock-election-dir');
+    expect(dir.textContent).toBe('/home/demo/.ogas-demo/election');
+    expect(dir.getAttribute('dir')).toBe('ltr');
   });
 
   it('drives the emulated devices', async () => {

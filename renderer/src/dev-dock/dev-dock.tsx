@@ -2,7 +2,8 @@
  * The demo dock (demo mode only; the backend refuses these methods on a real kiosk with `not-demo`):
  * stands in for the hands of a voter, a poll worker and a technician on the emulated devices: insert
  * or remove a demo card (with its role and PIN), scan a demo ID document, open the lid, cut the power,
- * jam the printer, stop and start the embedded ledger. Marked DEMO everywhere it shows, and collapsible
+ * jam the printer, stop and start the embedded ledger. It also shows where the demo election's folder
+ * is, which the provisioning screen offers as its default path. Marked DEMO everywhere it shows, and collapsible
  * so it never hides the screen it drives.
  */
 import { useCallback, useEffect, useState } from 'react';
@@ -92,6 +93,15 @@ export function DevDock(props: {
             <p>{t('common.working')}</p>
           ) : (
             <>
+              <section aria-labelledby="dock-election">
+                <h3 id="dock-election">{t('dock.election')}</h3>
+                <p>
+                  <span className="mono" dir="ltr" data-testid="dock-election-dir">
+                    {fixtures.electionDir}
+                  </span>
+                </p>
+                <p className="field__help">{t('dock.electionHelp')}</p>
+              </section>
               <section aria-labelledby="dock-cards">
                 <h3 id="dock-cards">{t('dock.cards')}</h3>
                 <p>

@@ -4,11 +4,11 @@
  * enrol with the ledger (signed by the official's card, public on the log) → ready. Each step shows
  * what was verified, so the official can compare it with what they were told to expect.
  */
-import { useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import type { ElectionSummary, ProvisioningStep, ProvisioningView } from '../../../main/rpc/api';
 import { autonymOf } from '../i18n/catalogue';
 import { useI18n } from '../i18n/i18n-context';
-import { useAction } from '../rpc/rpc-context';
+import { useAction, useRpcClient } from '../rpc/rpc-context';
 import { Button } from '../ui/button';
 import { ErrorNote } from '../ui/error-note';
 import { Field } from '../ui/field';
@@ -92,7 +92,30 @@ export function ElectionFacts(props: { readonly election: ElectionSummary }) {
   );
 }
 
-export function ProvisioningPanel(props: { readonly provisioning: ProvisioningView }) {
+/**
+ * In demo mode the demo election's folder (DevFixtures.electionDir) is the default path, so an official
+ * who unconfigured the demo kiosk can set it up again without looking for it. Never on a real kiosk:
+ * there the official names the USB stick or folder they were given.
+ */
+function useDemoElectionDir(demo: boolean, wanted: boolean, onFound: (dir: string) => void): void {
+  const client = useRpcClient();
+  useEffect(() => {
+    if (!demo || !wanted) return;
+    let live = true;
+    void client.call('devFixtures', {}).then((r) => {
+      if (live && r.ok) onFound(r.value.electionDir);
+    });
+    return () => {
+      live = false;
+    };
+  }, [client, demo, wanted, onFound]);
+}
+
+export function ProvisioningPanel(props: {
+  readonly provisioning: ProvisioningView;
+  /** The kiosk runs in demo mode (its dev dock knows the demo election's folder). */
+  readonly demo: boolean;
+}) {
   const { t } = useI18n();
   const { provisioning } = props;
   const action = useAction();
@@ -100,6 +123,9 @@ export function ProvisioningPanel(props: { readonly provisioning: ProvisioningVi
   const [bundlePath, setBundlePath] = useState('');
   const [hsmPin, setHsmPin] = useState('');
   const step = provisioning.step;
+  // Fills the field only while it is empty: what the official typed is never replaced.
+  const fillPath = useCallback((dir: string) => setPath((p) => (p === '' ? dir : p)), []);
+  useDemoElectionDir(props.demo, step === 'unconfigured', fillPath);
   return (
     <section className="panel" aria-labelledby="prov-title" data-testid="provisioning-panel">
       <h2 id="prov-title">{t('prov.title')}</h2>

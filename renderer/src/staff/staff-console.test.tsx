@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { cleanup, screen, within } from '@testing-library/react';
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KioskStatus, PollsReport, StaffRole } from '../../../main/rpc/api';
@@ -210,6 +210,53 @@ describe('staff console', () => {
     await user.type(screen.getByLabelText('HSM PIN'), '123456');
     await user.click(screen.getByRole('button', { name: 'Create and seal the kiosk key' }));
     expect(fake.callsOf('createKioskKey')).toEqual([{ hsmPin: '123456' }]);
+  });
+
+  it('in demo mode, offers the demo election folder as the path, and keeps what the official types', async () => {
+    const user = userEvent.setup();
+    const unconfigured = status({
+      mode: 'demo',
+      provisioning: { step: 'unconfigured', election: null, kioskId: null, enrolmentIndex: null },
+      polls: 'not-open',
+    });
+    const fake = new FakeKiosk(signedIn('official', unconfigured));
+    fake.on('devFixtures', () => ({
+      ok: true,
+      value: {
+        cards: [],
+        documents: [],
+        hsmPin: '24680',
+        electionDir: '/srv/demo/election',
+        insertedCard: 'official-1',
+        lid: 'closed',
+        power: 'mains',
+        printer: 'ready',
+        ledgerRunning: true,
+      },
+    }));
+    fake.on('loadElection', () => ({ ok: false, error: { code: 'package', message: 'refused' } }));
+    await renderApp(fake);
+    const field = screen.getByTestId<HTMLInputElement>('package-path');
+    await waitFor(() => expect(field.value).toBe('/srv/demo/election'));
+    await user.click(screen.getByRole('button', { name: 'Load and verify' }));
+    expect(fake.callsOf('loadElection')).toEqual([{ path: '/srv/demo/election' }]);
+    await user.clear(field);
+    await user.type(field, '/media/usb/other');
+    expect(field.value).toBe('/media/usb/other');
+  });
+
+  it('on a real kiosk, asks the dev dock for nothing and leaves the path empty', async () => {
+    const fake = new FakeKiosk(
+      signedIn(
+        'official',
+        status({
+          provisioning: { step: 'unconfigured', election: null, kioskId: null, enrolmentIndex: null },
+        }),
+      ),
+    );
+    await renderApp(fake);
+    expect(screen.getByTestId<HTMLInputElement>('package-path').value).toBe('');
+    expect(fake.callsOf('devFixtures')).toEqual([]);
   });
 
   it('shows package refusals field by field', async () => {

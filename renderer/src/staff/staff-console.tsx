@@ -96,7 +96,9 @@ export function StaffConsole(props: { readonly staff: StaffView; readonly status
       <div className="staff-panel">
         {current === 'status' && <StatusPanel status={status} />}
         {current === 'document' && <DocumentCheckPanel document={document} />}
-        {current === 'provisioning' && <ProvisioningPanel provisioning={status.provisioning} />}
+        {current === 'provisioning' && (
+          <ProvisioningPanel provisioning={status.provisioning} demo={status.mode === 'demo'} />
+        )}
         {current === 'unlock' && <UnlockPanel />}
         {current === 'polls' && <PollsPanel status={status} role={staff.role} />}
         {current === 'reports' && <ReportsPanel available={reports} />}

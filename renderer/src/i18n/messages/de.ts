@@ -458,6 +458,9 @@ export const de: Messages = {
   'dock.title': 'Demo-Steuerung',
   'dock.open': 'Demo-Steuerung anzeigen',
   'dock.close': 'Demo-Steuerung ausblenden',
+  'dock.election': 'Ordner der Demo-Wahl',
+  'dock.electionHelp':
+    'Der Einrichtungsbildschirm schlägt diesen Ordner vor, wenn der Wahlvorstand die Wahl lädt.',
   'dock.cards': 'Demo-Karten',
   'dock.card': 'Karte',
   'dock.role': 'Rolle',

@@ -426,6 +426,8 @@ export const en = {
   'dock.title': 'Demo controls',
   'dock.open': 'Show demo controls',
   'dock.close': 'Hide demo controls',
+  'dock.election': 'Demo election folder',
+  'dock.electionHelp': 'The setup screen offers this folder when an official loads the election.',
   'dock.cards': 'Demo cards',
   'dock.card': 'Card',
   'dock.role': 'Role',

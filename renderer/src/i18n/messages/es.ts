@@ -454,6 +454,9 @@ export const es: Messages = {
   'dock.title': 'Controles de demostración',
   'dock.open': 'Mostrar los controles de demostración',
   'dock.close': 'Ocultar los controles de demostración',
+  'dock.election': 'Carpeta de la elección de demostración',
+  'dock.electionHelp':
+    'La pantalla de configuración propone esta carpeta cuando una autoridad carga la elección.',
   'dock.cards': 'Tarjetas de demostración',
   'dock.card': 'Tarjeta',
   'dock.role': 'Función',

@@ -461,6 +461,8 @@ export const fr: Messages = {
   'dock.title': 'Commandes de démonstration',
   'dock.open': 'Afficher les commandes de démonstration',
   'dock.close': 'Masquer les commandes de démonstration',
+  'dock.election': 'Dossier de l’élection de démonstration',
+  'dock.electionHelp': 'L’écran de configuration propose ce dossier quand un responsable charge l’élection.',
   'dock.cards': 'Cartes de démonstration',
   'dock.card': 'Carte',
   'dock.role': 'Rôle',

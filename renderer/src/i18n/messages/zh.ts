@@ -389,6 +389,8 @@ export const zh: Messages = {
   'dock.title': '演示控制',
   'dock.open': '显示演示控制',
   'dock.close': '隐藏演示控制',
+  'dock.election': '演示选举文件夹',
+  'dock.electionHelp': '选举官员加载选举时，设置页面会默认填入此文件夹。',
   'dock.cards': '演示卡',
   'dock.card': '卡',
   'dock.role': '角色',
