@@ -159,7 +159,7 @@ describe('kiosk crash test', () => {
       const phases = [0, 0, 0];
       // How long after its anchor a kill may come: READY is followed by a check-in and a cast (the
       // slowest step, first signatures of a fresh process), a cast by the next voter or by batching.
-      const windows = [1200, 600, 500];
+      const windows = [1200, 600, 300];
       while (kills < KILLS) {
         expect(runs, 'too many runs ended before their kill').toBeLessThan(MAX_RUNS);
         const after = randomInt(VOTERS_PER_RUN + 1);
