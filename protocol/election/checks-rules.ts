@@ -19,6 +19,20 @@ function checkWindow(pkg: ElectionPackage, push: Push): void {
   }
 }
 
+/**
+ * The smallest batch a kiosk may send that is not final holds minBatch ballots plus its manifest, all
+ * in one request (DESIGN §5, §6: at most maxBatch entries a request); otherwise no kiosk could ever send.
+ */
+function checkBatchLimits(pkg: ElectionPackage, push: Push): void {
+  if (pkg.privacy.minBatch + 1 > pkg.limits.maxBatch) {
+    push(
+      'batch-limits',
+      'limits.maxBatch',
+      `must be at least privacy.minBatch + 1 (${pkg.privacy.minBatch + 1}): a batch of minBatch ballots and its manifest travel in one request`,
+    );
+  }
+}
+
 function checkRounds(pkg: ElectionPackage, push: Push): void {
   if (pkg.previous !== undefined && (pkg.round === undefined || pkg.round < 2)) {
     push('round-previous', 'round', 'a package with previous is a later round: round must be 2 or more');
@@ -171,6 +185,7 @@ export function checkRules(pkg: ElectionPackage): Problem[] {
   const problems: Problem[] = [];
   const push: Push = (check, path, message) => problems.push({ check, path, message });
   checkWindow(pkg, push);
+  checkBatchLimits(pkg, push);
   checkRounds(pkg, push);
   checkQualifications(pkg, push);
   checkLedger(pkg, push);

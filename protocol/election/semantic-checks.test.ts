@@ -132,6 +132,14 @@ const CASES: [string, (p: any) => void, string | RegExp][] = [
     (p) => (p.window.closes = '2030-05-01T06:00:00Z'),
     'window.closes: must be later than window.opens (2030-05-01T08:00:00+02:00)',
   ],
+  [
+    'batch-limits',
+    (p) => {
+      p.privacy = { minBatch: 50 };
+      p.limits = { maxBatch: 50 };
+    },
+    'limits.maxBatch: must be at least privacy.minBatch + 1 (51): a batch of minBatch ballots and its manifest travel in one request',
+  ],
   ['round-previous', (p) => (p.round = 2), 'previous: round 2 must name the electionId of the round before'],
   [
     'round-previous',

@@ -24,6 +24,7 @@ export const SEMANTIC_CHECKS = [
   'style-one-country',
   'contest-in-style-scope',
   'window-order',
+  'batch-limits',
   'round-previous',
   'nationalities-unique',
   'roll-counts',
