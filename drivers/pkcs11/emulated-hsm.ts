@@ -1,7 +1,9 @@
 /**
  * An emulated kiosk HSM for the demo and tests of the kiosk backend: the same interface, blob format
  * and refusals as the PKCS#11 one, with the AES-256 key held in this process's memory (node:crypto
- * AES-256-GCM). It protects nothing and says so in its diagnostics.
+ * AES-256-GCM) or, for a demo that keeps its state across restarts, in a key file
+ * (emulated-hsm-key-file.ts; `EmulatedHsm.withKeyFile`). It protects nothing and says so in its
+ * diagnostics.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { DeviceDiagnostics } from '../diagnostics';
@@ -21,6 +23,7 @@ import {
 import { CKR } from './pkcs11-constants';
 import { pkcs11ErrorFromCkr } from './pkcs11-errors';
 import type { SecretKeyInfo } from './pkcs11-types';
+import { createEmulatedHsmKey, readEmulatedHsmKey } from './emulated-hsm-key-file';
 import {
   bindingProblem,
   encodeSealedBlob,
@@ -43,6 +46,8 @@ export class EmulatedHsm implements Hsm {
   readonly real = false;
   readonly keyLabel: string;
   private key: Buffer | null;
+  /** Where the key is kept across restarts, or null when it lives in memory only. */
+  private keyFile: string | null = null;
   private unlocked = false;
   private readonly latency = new LatencyRecorder();
   private readonly errors = new ErrorCounter();
@@ -50,6 +55,28 @@ export class EmulatedHsm implements Hsm {
   constructor(private readonly options: EmulatedHsmOptions) {
     this.keyLabel = options.keyLabel ?? DEFAULT_SEALING_KEY_LABEL;
     this.key = options.withKey ? randomBytes(32) : null;
+  }
+
+  /**
+   * An emulated HSM whose sealing key is kept in `keyFile` (written with mode 0600 when the key is
+   * created, read back here), so a demo kiosk can unseal its kiosk key after a restart. Refused when the
+   * file exists but is not a key file for this HSM's key label.
+   */
+  static withKeyFile(
+    options: Omit<EmulatedHsmOptions, 'withKey'>,
+    keyFile: string,
+  ): Result<EmulatedHsm, string> {
+    const hsm = new EmulatedHsm(options);
+    const key = readEmulatedHsmKey(keyFile, hsm.keyLabel);
+    if (!key.ok) return key;
+    hsm.key = key.value;
+    hsm.keyFile = keyFile;
+    return ok(hsm);
+  }
+
+  /** Whether the sealing key exists (no PIN needed: for the demo's own start-up checks). */
+  hasSealingKey(): boolean {
+    return this.key !== null;
   }
 
   isUnlocked(): boolean {
@@ -101,7 +128,19 @@ export class EmulatedHsm implements Hsm {
         message: `The HSM already holds the sealing key "${this.keyLabel}"; it was kept.`,
       });
     }
-    this.key = randomBytes(32);
+    if (this.keyFile === null) {
+      this.key = randomBytes(32);
+      return Promise.resolve(ok(this.info()));
+    }
+    const created = createEmulatedHsmKey(this.keyFile, this.keyLabel);
+    if (!created.ok) {
+      return this.fail({
+        kind: 'pkcs11',
+        error: pkcs11ErrorFromCkr(CKR.DEVICE_ERROR, 'C_GenerateKey'),
+        message: created.error,
+      });
+    }
+    this.key = created.value;
     return Promise.resolve(ok(this.info()));
   }
 
@@ -145,13 +184,14 @@ export class EmulatedHsm implements Hsm {
   }
 
   diagnostics(): Promise<DeviceDiagnostics> {
+    const where = this.keyFile === null ? 'in process memory' : `in the file ${this.keyFile}`;
     return Promise.resolve({
       kind: 'hsm',
       id: this.options.id ?? 'hsm-emulated',
       real: false,
       present: true,
       identity: {
-        description: 'Emulated HSM (AES-256-GCM key in process memory; demo and tests only)',
+        description: `Emulated HSM (AES-256-GCM key ${where}; demo and tests only)`,
         tokenLabel: 'emulated',
         manufacturer: 'OGAS',
         model: 'emulated',
@@ -160,14 +200,14 @@ export class EmulatedHsm implements Hsm {
         {
           name: 'sealing-key',
           passed: this.key !== null,
-          detail: this.key ? 'in-memory AES-256 key present' : noSealingKey(this.keyLabel).message,
+          detail: this.key ? `AES-256 key present, ${where}` : noSealingKey(this.keyLabel).message,
           durationMs: 0,
         },
       ],
       latency: this.latency.stats(),
       errorCounts: this.errors.snapshot(),
       advice: [
-        'This HSM is emulated: its key lives in memory and protects nothing. Never use it in an election.',
+        `This HSM is emulated: its key lives ${where} and protects nothing. Never use it in an election.`,
       ],
       checkedAt: new Date().toISOString(),
     });
