@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -31,6 +31,12 @@ describe('ogas kiosk (usage and configuration refusals)', () => {
     expect(both.code).toBe(2);
     expect(both.err).toMatch(/exclude each other/);
     expect((await run(['kiosk', '--demo', '--port', 'eighty'])).err).toMatch(/--port must be a port number/);
+  });
+
+  it('takes --fresh with --demo only', async () => {
+    const r = await run(['kiosk', '--config', join(dir, 'x.json'), '--fresh']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--fresh is for --demo only/);
   });
 
   it('refuses an unreadable or invalid configuration file with exit 2, naming the field', async () => {
@@ -69,5 +75,31 @@ describe('ogas kiosk (usage and configuration refusals)', () => {
     const r = await run(['kiosk', '--config', path]);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/the trust file .*no-such-trust\.json cannot be read/);
+  });
+});
+
+describe('ogas kiosk --demo keeps its state across restarts', { timeout: 180_000 }, () => {
+  const data = join(dir, 'demo');
+
+  it('refuses a data folder left by an older demo, suggesting --fresh (exit 1)', async () => {
+    mkdirSync(join(data, 'kiosk'), { recursive: true });
+    writeFileSync(join(data, 'kiosk', 'kiosk.sqlite'), '');
+    const r = await run(['kiosk', '--demo', '--port', '0', '--data', data]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/older version of the demo/);
+    expect(r.err).toContain('ogas kiosk --demo --fresh');
+  });
+
+  it('--fresh starts over; the next start comes back locked and says how to unlock', async () => {
+    const fresh = await run(['kiosk', '--demo', '--fresh', '--port', '0', '--data', data]);
+    expect(fresh.code).toBe(0);
+    expect(fresh.out).toMatch(/ready: polls opened/);
+    expect(existsSync(join(data, 'demo-state.json'))).toBe(true);
+    const again = await run(['kiosk', '--demo', '--port', '0', '--data', data, '--json']);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.out.trim())).toMatchObject({ resumed: true, locked: true, data });
+    const text = await run(['kiosk', '--demo', '--port', '0', '--data', data]);
+    expect(text.out).toMatch(/LOCKED/);
+    expect(text.out).toMatch(/then enter the HSM PIN \d+/);
   });
 });

@@ -1,10 +1,12 @@
 /**
- * `ogas kiosk [--demo] [--port N] [--data DIR] [--config FILE]` (DESIGN §10): start the kiosk backend
+ * `ogas kiosk [--demo [--fresh]] [--port N] [--data DIR] [--config FILE]` (DESIGN §10): start the kiosk backend
  * and serve the UI; what `npm start` runs (with --demo). It runs until SIGINT/SIGTERM, then stops
  * everything it started (server, devices, queue, embedded ledger and witnesses) and exits 0.
  *
- * Demo mode: emulated devices, the demo election, an embedded ledger, provisioned at start; prints the
- * address to open (with the one-time token in its fragment) and the demo cards, PINs and passports.
+ * Demo mode: emulated devices, the demo election, an embedded ledger, provisioned at first start; prints
+ * the address to open (with the one-time token in its fragment) and the demo cards, PINs and passports.
+ * Its state is kept in the data folder across restarts, as on a real kiosk: a restarted demo kiosk is
+ * locked until an official enters the HSM PIN. `--fresh` starts over (the demo election is kept).
  * Real mode: `--config FILE` (main/kiosk/kiosk-config.ts) names the PKCS#11 modules, scanners,
  * controller port, ledger and trust file; it prints the address for the kiosk shell.
  */
@@ -42,10 +44,11 @@ export const kioskCommand: CommandGroup = {
   kind: 'single',
   summary:
     'start the kiosk backend and serve the UI (--demo: emulated devices, demo election, embedded ledger)',
-  usage: '--demo [--port N] [--data DIR] [--json]\n--config FILE [--port N] [--json]',
+  usage: '--demo [--fresh] [--port N] [--data DIR] [--json]\n--config FILE [--port N] [--json]',
   async run(args, io) {
     const { values } = parseOptions(args, {
       demo: { type: 'boolean', default: false },
+      fresh: { type: 'boolean', default: false },
       port: { type: 'string' },
       data: { type: 'string' },
       config: { type: 'string' },
@@ -55,13 +58,20 @@ export const kioskCommand: CommandGroup = {
     if (values.demo && values.config) throw new UsageError('--demo and --config exclude each other');
     if (!values.demo && !values.config)
       throw new UsageError('give --demo, or --config FILE for a real kiosk');
+    if (values.fresh && !values.demo)
+      throw new UsageError('--fresh is for --demo only: a real kiosk is wiped by an official (unconfigure)');
     // One line of JSON: the Electron shell reads it to learn the address and token (main/electron).
     const jsonLine = (o: unknown) => writeLine(io.stdout, JSON.stringify(o));
 
     if (values.demo) {
       // Default: .ogas-demo in the current folder (git-ignored in this repository).
       const dataDir = resolve(values.data ?? '.ogas-demo');
-      const demo = await startDemo({ dataDir, version: VERSION, ...(port === undefined ? {} : { port }) });
+      const demo = await startDemo({
+        dataDir,
+        version: VERSION,
+        fresh: values.fresh,
+        ...(port === undefined ? {} : { port }),
+      });
       if (!demo.ok) throw new FaultError(demo.error);
       const { server } = demo.value;
       if (values.json) {
@@ -71,6 +81,8 @@ export const kioskCommand: CommandGroup = {
           token: server.token,
           ledger: demo.value.ledger.url,
           data: dataDir,
+          resumed: demo.value.resumed,
+          locked: demo.value.kiosk.kiosk.status().locked,
         });
       } else for (const line of await demoInstructions(demo.value)) writeLine(io.stdout, line);
       await untilStopped(io);

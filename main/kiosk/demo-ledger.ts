@@ -16,6 +16,9 @@ import { startWitness, type RunningWitness } from '../../ledger/witness/witness-
 import type { DemoLedgerControl } from './dev-dock';
 import type { DemoElectionFolder } from './demo-election';
 
+/** The ledger's SQLite file in the demo ledger's data folder (kept across demo restarts). */
+export const DEMO_LEDGER_DB = 'ledger.sqlite';
+
 export interface DemoLedgerOptions {
   /** Where the ledger's SQLite file and the witnesses' state files live. */
   readonly dataDir: string;
@@ -60,7 +63,7 @@ export class DemoLedger implements DemoLedgerControl {
         packageText,
         trustText,
         logKey: logKey.value,
-        db: join(options.dataDir, 'ledger.sqlite'),
+        db: join(options.dataDir, DEMO_LEDGER_DB),
         port,
         witnesses: witnesses.map((w) => w.url),
         verifyThreads: options.verifyThreads ?? 1,

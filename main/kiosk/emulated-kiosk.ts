@@ -41,19 +41,39 @@ export interface EmulatedKioskOptions {
    * emulated HSM's sealing key lives in its memory only.
    */
   readonly hsm?: EmulatedHsm;
+  /**
+   * Or: the emulated HSM keeps its key in this file (the demo kept across restarts of the process;
+   * drivers/pkcs11/emulated-hsm-key-file.ts).
+   */
+  readonly hsmKeyFile?: string;
 }
 
 export interface EmulatedKiosk {
   readonly kiosk: Kiosk;
   readonly dock: DevDock;
   readonly reader: EmulatedCardReader;
+  readonly hsm: EmulatedHsm;
   close(): Promise<void>;
+}
+
+/** The emulated HSM's key file in a demo kiosk's data folder (EMULATED: the key in the clear). */
+export const EMULATED_HSM_KEY_FILE = 'emulated-hsm-key.json';
+
+function emulatedHsm(o: EmulatedKioskOptions): Result<EmulatedHsm, string> {
+  const options = { pin: DEMO_HSM_PIN, id: 'hsm-emulated' };
+  if (o.hsm) return ok(o.hsm);
+  return o.hsmKeyFile === undefined
+    ? ok(new EmulatedHsm(options))
+    : EmulatedHsm.withKeyFile(options, o.hsmKeyFile);
 }
 
 export async function startEmulatedKiosk(o: EmulatedKioskOptions): Promise<Result<EmulatedKiosk, string>> {
   const { dir, index } = o.election;
   const secrets = await loadKioskSecrets(o.dataDir);
   if (!secrets.ok) return secrets;
+  const made = emulatedHsm(o);
+  if (!made.ok) return made;
+  const hsm = made.value;
   const trust = parseTrustFileText(await readFile(join(dir, index.trust), 'utf8'));
   if (!trust.ok) return err(`demo trust file: ${trust.error.map(formatProblem).join('; ')}`);
   const store = Store.open(join(o.dataDir, STORE_FILE), o.clock ? { now: () => new Date(o.clock!()) } : {});
@@ -64,7 +84,6 @@ export async function startEmulatedKiosk(o: EmulatedKioskOptions): Promise<Resul
     ...(o.onLog ? { onAppend: (r) => o.onLog!(JSON.stringify(r)) } : {}),
   });
   const reader = new EmulatedCardReader('card-reader-emulated');
-  const hsm = o.hsm ?? new EmulatedHsm({ pin: DEMO_HSM_PIN, id: 'hsm-emulated' });
   const scanner = createEmulatedScanner({
     framing: 'ssi',
     id: 'scanner-emulated',
@@ -90,6 +109,7 @@ export async function startEmulatedKiosk(o: EmulatedKioskOptions): Promise<Resul
   };
   const started = await Kiosk.start(deps);
   if (!started.ok) {
+    await emulated?.emulator.detach();
     store.value.close();
     eventLog.close();
     return started;
@@ -110,6 +130,7 @@ export async function startEmulatedKiosk(o: EmulatedKioskOptions): Promise<Resul
     kiosk,
     dock,
     reader,
+    hsm,
     close: async () => {
       await kiosk.close();
       await emulated?.emulator.detach();

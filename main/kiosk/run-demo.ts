@@ -1,18 +1,30 @@
 /**
  * `ogas kiosk --demo` (what `npm start` runs): the demo election (made on first start), an embedded
  * ledger on SQLite with the election's two witnesses in-process, a kiosk on emulated devices, its RPC
- * server and UI, and the official's provisioning played at start, so a visitor can vote within a
- * minute. Each start begins with a fresh kiosk and ledger (the emulated HSM's key lives in memory, so a
- * previous run's sealed kiosk key could not be opened again); the election folder is kept.
+ * server and UI, and the official's provisioning played at first start, so a visitor can vote within a
+ * minute.
+ *
+ * The demo keeps its state across restarts like a real kiosk (demo-state.ts): store, event log, ledger
+ * database and witness state stay in the data folder, and the emulated HSM keeps its key in a key file,
+ * so a restarted demo kiosk comes back with its polls, ballots and queue, LOCKED until an election
+ * official enters the HSM PIN (DESIGN §8). `fresh` starts over (the election folder is kept).
  */
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { err, ok, type Result } from '../../protocol/result';
 import { createHandlers } from '../rpc/handlers';
 import type { RunningRpcServer } from '../rpc/server';
 import { autoProvision } from './auto-provision';
 import { ensureDemoElection, type DemoElectionFolder } from './demo-election';
 import { DemoLedger } from './demo-ledger';
+import {
+  checkProvisionedState,
+  checkSameElection,
+  demoPaths,
+  FRESH_HINT,
+  readKeptState,
+  wipeDemoState,
+  withFreshHint,
+  writeDemoState,
+} from './demo-state';
 import { DEMO_HSM_PIN, startEmulatedKiosk, type EmulatedKiosk } from './emulated-kiosk';
 import { startKioskServer } from './kiosk-server';
 
@@ -27,6 +39,8 @@ export interface DemoOptions {
   readonly provision?: boolean;
   readonly staticRoot?: string | null;
   readonly onLog?: (line: string) => void;
+  /** Forget the kiosk, ledger and witness state of earlier runs first (`--fresh`); the election is kept. */
+  readonly fresh?: boolean;
 }
 
 export interface RunningDemo {
@@ -36,34 +50,53 @@ export interface RunningDemo {
   readonly kiosk: EmulatedKiosk;
   readonly ledger: DemoLedger;
   readonly election: DemoElectionFolder;
+  readonly dataDir: string;
+  /** The kiosk came back provisioned from an earlier run (and is locked until the HSM PIN). */
+  readonly resumed: boolean;
   readonly steps: readonly string[];
   close(): Promise<void>;
 }
 
 export async function startDemo(o: DemoOptions): Promise<Result<RunningDemo, string>> {
-  const { folder } = await ensureDemoElection(join(o.dataDir, 'election'), new Date());
-  // Fresh kiosk and ledger state on every start (see above).
-  await rm(join(o.dataDir, 'kiosk'), { recursive: true, force: true });
-  await rm(join(o.dataDir, 'ledger'), { recursive: true, force: true });
+  const paths = demoPaths(o.dataDir);
+  if (o.fresh) await wipeDemoState(paths);
+  const state = await readKeptState(paths);
+  if (!state.ok) return state;
+  const kept = state.value;
+  const { folder, created } = await ensureDemoElection(paths.electionDir, new Date());
+  const same = checkSameElection(paths, kept, folder, created);
+  if (!same.ok) return same;
+  // Nothing kept (first start, or after --fresh): the state about to be made is this election's.
+  if (!kept.kept) await writeDemoState(paths, folder.index.electionId);
   let ledger: DemoLedger;
   try {
-    ledger = await DemoLedger.start(folder, { dataDir: join(o.dataDir, 'ledger') });
+    ledger = await DemoLedger.start(folder, { dataDir: paths.ledgerDir });
   } catch (e) {
-    return err(`the embedded ledger did not start: ${(e as Error).message}`);
+    return err(withFreshHint(`the embedded ledger did not start: ${(e as Error).message}`, kept));
   }
   const started = await startEmulatedKiosk({
-    dataDir: join(o.dataDir, 'kiosk'),
+    dataDir: paths.kioskDir,
     election: folder,
     ledgerUrl: ledger.url,
     ledger,
     version: o.version,
+    hsmKeyFile: paths.hsmKeyFile,
     ...(o.onLog ? { onLog: o.onLog } : {}),
   });
   if (!started.ok) {
     await ledger.close();
-    return err(started.error);
+    return err(withFreshHint(`the demo kiosk did not start: ${started.error}`, kept));
   }
   const kiosk = started.value;
+  // A kiosk provisioned in an earlier run comes back locked (DESIGN §8): it needs its HSM key and the
+  // ledger it is enrolled with, and is left for an official to unlock.
+  const resumed = kiosk.kiosk.ctx.store.kiosk.get() !== undefined;
+  const usable = resumed ? checkProvisionedState(paths, kept, kiosk.hsm.hasSealingKey()) : ok(undefined);
+  if (!usable.ok) {
+    await kiosk.close();
+    await ledger.close();
+    return usable;
+  }
   let server: RunningRpcServer;
   const listen = (port: number) =>
     startKioskServer(kiosk.kiosk, kiosk.dock, {
@@ -87,7 +120,7 @@ export async function startDemo(o: DemoOptions): Promise<Result<RunningDemo, str
     await ledger.close();
   };
   let steps: string[] = [];
-  if (o.provision !== false) {
+  if (!resumed && o.provision !== false) {
     const provisioned = await autoProvision({
       kiosk: kiosk.kiosk,
       dock: kiosk.dock,
@@ -108,14 +141,43 @@ export async function startDemo(o: DemoOptions): Promise<Result<RunningDemo, str
     kiosk,
     ledger,
     election: folder,
+    dataDir: o.dataDir,
+    resumed,
     steps,
     close,
   });
 }
 
+/** What a restarted demo kiosk kept, and how an official unlocks it. */
+function resumedLines(
+  demo: RunningDemo,
+  official: { label: string; pin: string } | undefined,
+  hsmPin: string,
+) {
+  const status = demo.kiosk.kiosk.status();
+  const lines = [
+    `  Kept from the last run (${demo.dataDir}): the kiosk, the ledger and its witnesses.`,
+    `  Polls ${status.polls}; ${status.counts.checkins} check-in(s) and ${status.counts.ballots} ballot(s) ` +
+      `cast at this kiosk, ${status.ledger.ballotsWaiting} waiting for the ledger.`,
+  ];
+  if (status.locked && status.polls !== 'closed') {
+    lines.push(
+      '  The kiosk is LOCKED, as a real kiosk is after a restart: no voter can start until an election',
+      '  official enters the HSM PIN, which unseals the kiosk key.',
+      official
+        ? `  To unlock: in the dev dock insert "${official.label}", enter its PIN ${official.pin}, then enter the HSM PIN ${hsmPin}.`
+        : `  To unlock: sign in with an official card, then enter the HSM PIN ${hsmPin}.`,
+    );
+  }
+  if (status.polls === 'closed') lines.push('  Polls are closed at this kiosk.');
+  lines.push(`  ${FRESH_HINT}`);
+  return lines;
+}
+
 /** The lines `ogas kiosk --demo` prints: where to go and what to try. */
 export async function demoInstructions(demo: RunningDemo): Promise<string[]> {
   const f = await demo.kiosk.dock.fixtures();
+  const official = f.cards.find((c) => c.role === 'official');
   const lines = [
     'OGAS Kiosk demo is running (emulated card reader, ID scanner, HSM and enclosure controller).',
     '',
@@ -123,7 +185,13 @@ export async function demoInstructions(demo: RunningDemo): Promise<string[]> {
     `  Ledger:  ${demo.ledger.url} (embedded, SQLite; witnesses ${demo.ledger.witnesses.map((w) => w.url).join(', ')})`,
     `  Data:    ${demo.election.dir} (the demo election; README.txt explains every file)`,
     '',
-    ...demo.steps.map((s) => `  ready: ${s}`),
+    ...(demo.resumed
+      ? resumedLines(demo, official, f.hsmPin)
+      : [
+          ...demo.steps.map((s) => `  ready: ${s}`),
+          '  Stopped and started again, the kiosk keeps its state and comes back locked until an official',
+          `  enters the HSM PIN; --fresh starts over (new kiosk and ledger, same election).`,
+        ]),
     '',
     'Use the dev dock on the page to insert a card or scan a passport. Cards (PIN in brackets):',
     ...f.cards.map((c) => `  ${c.label.padEnd(22)} [${c.pin}]  ${c.description}`),

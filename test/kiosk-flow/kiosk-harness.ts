@@ -61,7 +61,20 @@ export async function startHarness(o: {
   if (!started.ok) throw new Error(started.error);
   const emulated = started.value;
   const server = await startKioskServer(emulated.kiosk, emulated.dock, { staticRoot: null });
+  return connectHarness(o.name, emulated, server, async () => {
+    await server.close();
+    await emulated.close();
+  });
+}
 
+/** The typed client and demo-day steps for a kiosk already serving its RPC (e.g. a whole demo). */
+export function connectHarness(
+  name: string,
+  emulated: EmulatedKiosk,
+  server: RunningRpcServer,
+  close: () => Promise<void>,
+): Harness {
+  const o = { name };
   const call = async <M extends RpcMethod>(method: M, input: KioskApi[M]['input']) => {
     const res = await fetch(`${server.url}/api/${method}`, {
       method: 'POST',
@@ -108,10 +121,7 @@ export async function startHarness(o: {
       await h.ok('devRemoveCard', {});
       await h.waitFor('the card to be out', (s) => s.card.status === 'no-card' && s.staff === null);
     },
-    async close() {
-      await server.close();
-      await emulated.close();
-    },
+    close,
   };
   return h;
 }

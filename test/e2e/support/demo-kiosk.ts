@@ -2,8 +2,9 @@
  * A demo kiosk for the e2e tests, as `ogas kiosk --demo --port 0` runs it (main/kiosk/run-demo.ts):
  * the demo election, an embedded ledger, emulated devices, the RPC server serving renderer/dist. Its
  * data lives in the folder the test gives (the demo election made there on the first start is reused by
- * the next one; kiosk and ledger start fresh each time). `api` calls the RPC as the page does, for set-up and
- * for reading what the dock offers; everything a person does goes through the browser.
+ * the next one; kiosk and ledger state are kept across starts, as `ogas kiosk --demo` keeps them, unless
+ * `fresh`). `api` calls the RPC as the page does, for set-up and for reading what the dock offers;
+ * everything a person does goes through the browser.
  */
 import type { DevFixtures, KioskApi, RpcMethod, RpcResponse } from '../../../main/rpc/api';
 import { startDemo, type RunningDemo } from '../../../main/kiosk/run-demo';
@@ -22,7 +23,7 @@ export interface DemoKiosk {
 
 export async function startDemoKiosk(
   dataDir: string,
-  options: { readonly provision?: boolean } = {},
+  options: { readonly provision?: boolean; readonly fresh?: boolean } = {},
 ): Promise<DemoKiosk> {
   const started = await startDemo({
     dataDir,
@@ -30,6 +31,7 @@ export async function startDemoKiosk(
     version: 'e2e',
     staticRoot: RENDERER_DIST,
     ...(options.provision === undefined ? {} : { provision: options.provision }),
+    ...(options.fresh === undefined ? {} : { fresh: options.fresh }),
   });
   if (!started.ok) {
     throw new Error(`the demo kiosk did not start: ${started.error}`);
