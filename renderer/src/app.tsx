@@ -96,7 +96,12 @@ function Page() {
         <ScreenFor choice={choice} status={status} />
       </main>
       {demo && (
-        <DevDock statusRevision={status.revision} open={dockOpen} onClose={() => setDockOpen(false)} />
+        <DevDock
+          statusRevision={status.revision}
+          locked={status.locked && status.polls !== 'closed'}
+          open={dockOpen}
+          onClose={() => setDockOpen(false)}
+        />
       )}
     </div>
   );

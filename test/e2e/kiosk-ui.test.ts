@@ -270,7 +270,8 @@ describe('an official at a demo kiosk that is not set up', { timeout: 180_000 },
   let fixtures: DevFixtures;
 
   beforeAll(async () => {
-    kiosk = await startDemoKiosk(dataDir, { provision: false });
+    // The same folder as above: start over (a new kiosk and ledger for the same demo election).
+    kiosk = await startDemoKiosk(dataDir, { provision: false, fresh: true });
     fixtures = await kiosk.fixtures();
   }, 300_000);
 
@@ -304,6 +305,49 @@ describe('an official at a demo kiosk that is not set up', { timeout: 180_000 },
     await shots.take(page, '08-official-polls-open');
     const status = await kiosk.api('getStatus', {});
     expect(status.ok && status.value.polls).toBe('open');
+    await removeCardWithDock(page);
+    await waitForScreen(page, 'attract');
+    await finish(kp);
+  });
+});
+
+describe('the same demo kiosk stopped and started again', { timeout: 180_000 }, () => {
+  let kiosk: DemoKiosk;
+  let fixtures: DevFixtures;
+
+  beforeAll(async () => {
+    kiosk = await startDemoKiosk(dataDir);
+    fixtures = await kiosk.fixtures();
+  }, 300_000);
+
+  afterAll(async () => {
+    await kiosk?.stop();
+  });
+
+  it('is locked until an official enters the HSM PIN, then welcomes voters again', async () => {
+    expect(kiosk.demo.resumed).toBe(true);
+    const kp = await open(kiosk);
+    const { page } = kp;
+    await waitForScreen(page, 'closed-locked');
+    expect(await page.locator('main').textContent()).toMatch(/until an election official unlocks it/);
+    await openDock(page);
+    expect(await page.getByTestId('dock-locked').textContent()).toContain(`HSM PIN ${fixtures.hsmPin}`);
+    await shots.take(page, '11-restarted-locked');
+    await closeDock(page);
+    const official = card(fixtures, (c) => c.role === 'official', 'official')[0]!;
+    await insertCardWithDock(page, official.label);
+    await waitForScreen(page, 'staff-pin');
+    await enterPinOnKeypad(page, official.pin);
+    await page.getByTestId('unlock-panel').waitFor({ timeout: 60_000 });
+    const unlock = page.getByTestId('unlock-panel');
+    await unlock.getByLabel('HSM PIN').fill(fixtures.hsmPin);
+    await unlock.getByRole('button', { name: 'Unlock', exact: true }).click();
+    await expect
+      .poll(async () => {
+        const r = await kiosk.api('getStatus', {});
+        return r.ok ? { locked: r.value.locked, polls: r.value.polls } : null;
+      })
+      .toEqual({ locked: false, polls: 'open' });
     await removeCardWithDock(page);
     await waitForScreen(page, 'attract');
     await finish(kp);

@@ -2,7 +2,7 @@
 import { cleanup, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DevFixtures } from '../../../main/rpc/api';
+import type { DevFixtures, KioskStatus } from '../../../main/rpc/api';
 import { FakeKiosk, status } from '../test-support/fixtures';
 import { renderApp } from '../test-support/render-app';
 
@@ -23,9 +23,9 @@ const FIXTURES: DevFixtures = {
   ledgerRunning: true,
 };
 
-function demoKiosk() {
+function demoKiosk(overrides: Partial<KioskStatus> = {}) {
   let fixtures = FIXTURES;
-  const fake = new FakeKiosk(status({ mode: 'demo' }));
+  const fake = new FakeKiosk(status({ mode: 'demo', ...overrides }));
   const answer = (next: Partial<DevFixtures>) => {
     fixtures = { ...fixtures, ...next };
     return { ok: true as const, value: fixtures };
@@ -89,5 +89,35 @@ describe('demo dock', () => {
     await user.click(screen.getByTestId('dock-ledger'));
     expect(fake.callsOf('devSetLedger')).toEqual([{ running: false }]);
     expect(screen.getByTestId('dock-ledger').textContent).toBe('Start the ledger');
+  });
+
+  it('a demo restarted with its state: the screen says locked, the dock says how to unlock', async () => {
+    const user = userEvent.setup();
+    const hsmLocked = {
+      kind: 'hsm-locked' as const,
+      device: 'hsm',
+      message: 'Locked: an election official must enter the HSM PIN.',
+      since: '2030-05-01T09:00:00Z',
+      blocking: true,
+    };
+    await renderApp(demoKiosk({ locked: true, alarms: [hsmLocked] }));
+    expect(screen.getByRole('heading', { level: 1, name: 'This kiosk is locked' })).toBeTruthy();
+    expect(
+      screen.getByText(/until an election official unlocks it with their card and the HSM PIN/),
+    ).toBeTruthy();
+    await user.click(screen.getByTestId('dev-dock-toggle'));
+    const note = await screen.findByTestId('dock-locked');
+    expect(note.textContent).toMatch(
+      /insert an election official's card, enter its PIN, then enter the HSM PIN 11223344/,
+    );
+  });
+
+  it('says nothing about unlocking when the kiosk is not locked, or when polls are closed', async () => {
+    const user = userEvent.setup();
+    await renderApp(demoKiosk({ locked: true, polls: 'closed' }));
+    expect(screen.getByRole('heading', { level: 1, name: 'The polls are closed' })).toBeTruthy();
+    await user.click(screen.getByTestId('dev-dock-toggle'));
+    await screen.findByTestId('dock-election-dir');
+    expect(screen.queryByTestId('dock-locked')).toBeNull();
   });
 });

@@ -3,7 +3,7 @@
  * stands in for the hands of a voter, a poll worker and a technician on the emulated devices: insert
  * or remove a demo card (with its role and PIN), scan a demo ID document, open the lid, cut the power,
  * jam the printer, stop and start the embedded ledger. It also shows where the demo election's folder
- * is, which the provisioning screen offers as its default path. Marked DEMO everywhere it shows, and collapsible
+ * is, which the provisioning screen offers as its default path, and how to unlock a restarted kiosk. Marked DEMO everywhere it shows, and collapsible
  * so it never hides the screen it drives.
  */
 import { useCallback, useEffect, useState } from 'react';
@@ -12,7 +12,7 @@ import { useI18n } from '../i18n/i18n-context';
 import { useAction } from '../rpc/rpc-context';
 import { Button } from '../ui/button';
 import { ErrorNote } from '../ui/error-note';
-import { StatusMark } from '../ui/status-mark';
+import { Notice, StatusMark } from '../ui/status-mark';
 
 type DockMethod =
   | 'devFixtures'
@@ -48,6 +48,8 @@ export function DevDockToggle(props: { readonly open: boolean; readonly onToggle
 
 export function DevDock(props: {
   readonly statusRevision: number;
+  /** The kiosk is locked until an official enters the HSM PIN (a restarted demo, DESIGN §8). */
+  readonly locked: boolean;
   readonly open: boolean;
   readonly onClose: () => void;
 }) {
@@ -182,6 +184,11 @@ export function DevDock(props: {
               <section aria-labelledby="dock-devices">
                 <h3 id="dock-devices">{t('dock.devices')}</h3>
                 <p>{t('dock.hsmPin', { pin: fixtures.hsmPin })}</p>
+                {props.locked && (
+                  <Notice tone="warning" testId="dock-locked">
+                    <p>{t('dock.locked', { pin: fixtures.hsmPin })}</p>
+                  </Notice>
+                )}
                 <dl className="facts facts--compact">
                   <div className="facts__row">
                     <dt>{t('dock.lid')}</dt>

@@ -32,6 +32,23 @@ const TABLE: [string, KioskStatus | null, string][] = [
   ['polls closed', status({ polls: 'closed' }), 'closed:closed'],
   ['HSM locked', status({ locked: true }), 'closed:locked'],
   [
+    'locked after a restart, with the blocking HSM-locked alarm the backend raises',
+    status({
+      locked: true,
+      alarms: [
+        {
+          kind: 'hsm-locked',
+          device: 'hsm',
+          message: 'Locked: an election official must enter the HSM PIN.',
+          since: '2030-05-01T09:00:00Z',
+          blocking: true,
+        },
+      ],
+    }),
+    'closed:locked',
+  ],
+  ['polls closed (the kiosk locks itself)', status({ polls: 'closed', locked: true }), 'closed:closed'],
+  [
     'lid open (blocking alarm) outranks locked',
     status({
       locked: true,

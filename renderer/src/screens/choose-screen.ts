@@ -60,8 +60,11 @@ export function chooseScreen(status: KioskStatus | null): ScreenChoice {
 
 function closedReason(status: KioskStatus): ClosedReason | null {
   if (status.provisioning.step !== 'ready') return 'not-configured';
-  if (status.alarms.some((a) => a.blocking)) return 'out-of-service';
-  if (status.locked) return 'locked';
+  // The HSM-locked alarm has its own screen (locked until an official enters the HSM PIN, DESIGN §8),
+  // not "out of service".
+  if (status.alarms.some((a) => a.blocking && a.kind !== 'hsm-locked')) return 'out-of-service';
+  // Polls closed: the kiosk locks itself, and voters need to know the polls are closed, not why.
+  if (status.locked && status.polls !== 'closed') return 'locked';
   switch (status.polls) {
     case 'open':
       return null;

@@ -39,7 +39,8 @@ export const ar: Messages = {
   'closed.out-of-service.title': 'هذا الجهاز خارج الخدمة',
   'closed.out-of-service.body': 'يُرجى أن تطلب من أحد موظفي مركز الاقتراع مساعدتك على التصويت في جهاز آخر.',
   'closed.locked.title': 'هذا الجهاز مقفل',
-  'closed.locked.body': 'يجب على أحد المسؤولين فتح قفل هذا الجهاز قبل بدء التصويت.',
+  'closed.locked.body':
+    'بعد إعادة التشغيل يبقى هذا الجهاز مقفلًا إلى أن يفتحه مسؤول الانتخابات ببطاقته والرقم السري لوحدة HSM. يُرجى طلب المساعدة من أحد موظفي مركز الاقتراع.',
   'closed.not-open.title': 'لم يبدأ التصويت بعد',
   'closed.not-open.body': 'لم يُفتح الاقتراع على هذا الجهاز بعد.',
   'closed.paused.title': 'التصويت متوقف مؤقتًا',
@@ -477,6 +478,8 @@ export const ar: Messages = {
   'dock.scan': 'مسح ضوئي',
   'dock.devices': 'الأجهزة',
   'dock.hsmPin': 'الرقم السري لوحدة HSM: {pin}',
+  'dock.locked':
+    'الجهاز مقفل كما بعد كل إعادة تشغيل. لفتحه: أدخل بطاقة مسؤول الانتخابات، ثم رقمها السري، ثم الرقم السري لوحدة HSM {pin}.',
   'dock.lid': 'غطاء الهيكل',
   'dock.lidState.open': 'مفتوح',
   'dock.lidState.closed': 'مغلق',

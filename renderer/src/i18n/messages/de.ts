@@ -42,7 +42,8 @@ export const de: Messages = {
   'closed.out-of-service.body':
     'Bitten Sie eine Wahlhelferin oder einen Wahlhelfer, Ihnen an einem anderen Terminal zu helfen.',
   'closed.locked.title': 'Dieses Terminal ist gesperrt',
-  'closed.locked.body': 'Der Wahlvorstand muss dieses Terminal entsperren, bevor die Wahl beginnen kann.',
+  'closed.locked.body':
+    'Nach einem Neustart bleibt dieses Terminal gesperrt, bis der Wahlvorstand es mit seiner Karte und der HSM-PIN entsperrt. Bitte fragen Sie eine Wahlhelferin oder einen Wahlhelfer.',
   'closed.not-open.title': 'Die Wahl hat noch nicht begonnen',
   'closed.not-open.body': 'Die Stimmabgabe an diesem Terminal ist noch nicht eröffnet.',
   'closed.paused.title': 'Die Wahl ist unterbrochen',
@@ -473,6 +474,8 @@ export const de: Messages = {
   'dock.scan': 'Scannen',
   'dock.devices': 'Geräte',
   'dock.hsmPin': 'HSM-PIN: {pin}',
+  'dock.locked':
+    'Das Terminal ist gesperrt, wie nach jedem Neustart. Zum Entsperren: eine Karte des Wahlvorstands einstecken, ihre PIN eingeben, dann die HSM-PIN {pin}.',
   'dock.lid': 'Gehäusedeckel',
   'dock.lidState.open': 'Offen',
   'dock.lidState.closed': 'Geschlossen',

@@ -41,7 +41,8 @@ export const en = {
   'closed.out-of-service.title': 'This kiosk is out of service',
   'closed.out-of-service.body': 'Please ask a poll worker to help you vote at another kiosk.',
   'closed.locked.title': 'This kiosk is locked',
-  'closed.locked.body': 'An official must unlock this kiosk before voting can start.',
+  'closed.locked.body':
+    'After a restart, this kiosk stays locked until an election official unlocks it with their card and the HSM PIN. Please ask a poll worker.',
   'closed.not-open.title': 'Voting has not started',
   'closed.not-open.body': 'The polls at this kiosk are not open yet.',
   'closed.paused.title': 'Voting is paused',
@@ -440,6 +441,8 @@ export const en = {
   'dock.scan': 'Scan',
   'dock.devices': 'Devices',
   'dock.hsmPin': 'HSM PIN: {pin}',
+  'dock.locked':
+    "The kiosk is locked, as after every restart. To unlock it: insert an election official's card, enter its PIN, then enter the HSM PIN {pin}.",
   'dock.lid': 'Enclosure lid',
   'dock.lidState.open': 'Open',
   'dock.lidState.closed': 'Closed',

@@ -40,7 +40,8 @@ export const es: Messages = {
   'closed.out-of-service.title': 'Este quiosco está fuera de servicio',
   'closed.out-of-service.body': 'Pida a un miembro de la mesa que le ayude a votar en otro quiosco.',
   'closed.locked.title': 'Este quiosco está bloqueado',
-  'closed.locked.body': 'Una autoridad debe desbloquear este quiosco antes de que empiece la votación.',
+  'closed.locked.body':
+    'Tras un reinicio, este quiosco permanece bloqueado hasta que una autoridad electoral lo desbloquee con su tarjeta y el PIN del HSM. Pida ayuda a un miembro de la mesa.',
   'closed.not-open.title': 'La votación no ha comenzado',
   'closed.not-open.body': 'La votación en este quiosco aún no está abierta.',
   'closed.paused.title': 'La votación está en pausa',
@@ -469,6 +470,8 @@ export const es: Messages = {
   'dock.scan': 'Escanear',
   'dock.devices': 'Dispositivos',
   'dock.hsmPin': 'PIN del HSM: {pin}',
+  'dock.locked':
+    'El quiosco está bloqueado, como tras cada reinicio. Para desbloquearlo: introduzca una tarjeta de autoridad electoral, escriba su PIN y después el PIN del HSM {pin}.',
   'dock.lid': 'Tapa de la carcasa',
   'dock.lidState.open': 'Abierta',
   'dock.lidState.closed': 'Cerrada',

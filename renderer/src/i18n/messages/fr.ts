@@ -41,7 +41,8 @@ export const fr: Messages = {
   'closed.out-of-service.title': 'Cette borne est hors service',
   'closed.out-of-service.body': 'Veuillez demander à un assesseur de vous aider à voter sur une autre borne.',
   'closed.locked.title': 'Cette borne est verrouillée',
-  'closed.locked.body': 'Un responsable doit déverrouiller cette borne avant le début du vote.',
+  'closed.locked.body':
+    'Après un redémarrage, cette borne reste verrouillée jusqu’à ce qu’un responsable électoral la déverrouille avec sa carte et le code PIN du HSM. Veuillez vous adresser à un assesseur.',
   'closed.not-open.title': 'Le vote n’a pas commencé',
   'closed.not-open.body': 'Le scrutin n’est pas encore ouvert sur cette borne.',
   'closed.paused.title': 'Le vote est suspendu',
@@ -475,6 +476,8 @@ export const fr: Messages = {
   'dock.scan': 'Scanner',
   'dock.devices': 'Appareils',
   'dock.hsmPin': 'Code PIN du HSM : {pin}',
+  'dock.locked':
+    'La borne est verrouillée, comme après chaque redémarrage. Pour la déverrouiller : insérez une carte de responsable électoral, saisissez son code PIN, puis le code PIN du HSM {pin}.',
   'dock.lid': 'Couvercle du boîtier',
   'dock.lidState.open': 'Ouvert',
   'dock.lidState.closed': 'Fermé',

@@ -37,7 +37,8 @@ export const zh: Messages = {
   'closed.out-of-service.title': '本终端暂停服务',
   'closed.out-of-service.body': '请让投票站工作人员帮助您到其他终端投票。',
   'closed.locked.title': '本终端已锁定',
-  'closed.locked.body': '投票开始前，必须由选举官员解锁本终端。',
+  'closed.locked.body':
+    '重启后，本终端将保持锁定，直到选举官员使用其卡和 HSM 的 PIN 码解锁。请联系投票站工作人员。',
   'closed.not-open.title': '投票尚未开始',
   'closed.not-open.body': '本终端尚未开放投票。',
   'closed.paused.title': '投票已暂停',
@@ -403,6 +404,8 @@ export const zh: Messages = {
   'dock.scan': '扫描',
   'dock.devices': '设备',
   'dock.hsmPin': 'HSM 的 PIN 码：{pin}',
+  'dock.locked':
+    '终端已锁定，每次重启后都是如此。解锁方法：插入选举官员的卡，输入其 PIN 码，然后输入 HSM 的 PIN 码 {pin}。',
   'dock.lid': '机箱盖',
   'dock.lidState.open': '打开',
   'dock.lidState.closed': '关闭',
