@@ -52,6 +52,16 @@ describe('panelsFor (main/rpc/api.ts METHOD_ACCESS)', () => {
       status({ locked: true }),
       ['unlock', 'status', 'polls', 'reports', 'diagnostics', 'provisioning', 'unconfigure'],
     ],
+    [
+      'official after a restart between key creation and enrolment (locked)',
+      'official',
+      status({
+        locked: true,
+        polls: 'not-open',
+        provisioning: { ...status().provisioning, step: 'key-created', enrolmentIndex: null },
+      }),
+      ['unlock', 'provisioning', 'status', 'diagnostics', 'unconfigure'],
+    ],
     ['poll worker', 'poll-worker', status(), ['status', 'polls', 'reports']],
     ['technician', 'technician', status(), ['diagnostics', 'status']],
   ])('%s', (_name, role, s, panels) => {

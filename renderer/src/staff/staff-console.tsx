@@ -31,8 +31,9 @@ export function panelsFor(role: StaffRole, status: KioskStatus): PanelId[] {
   // A technician comes to look at the devices: their page opens first.
   if (role === 'technician') return ['diagnostics', 'status'];
   if (pollWorker && documentWaiting) panels.push('document');
+  // Locked after a restart (DESIGN §8), also between creating the kiosk key and enrolling it.
+  if (official && status.locked) panels.push('unlock');
   if (official && !ready) panels.push('provisioning');
-  if (official && ready && status.locked) panels.push('unlock');
   panels.push('status');
   if (pollWorker && ready) panels.push('polls', 'reports');
   if (technician) panels.push('diagnostics');
