@@ -146,7 +146,7 @@ export class PollsService {
   }
 
   /** The zero or close report, rebuilt from the store when it is not in memory (after a restart). */
-  async report(kind: 'zero' | 'close'): Promise<Result<ReportDocument, RpcError>> {
+  report(kind: 'zero' | 'close'): Result<ReportDocument, RpcError> {
     const { ctx } = this;
     const queue = ctx.queue;
     if (!queue) return err({ code: 'wrong-state', message: 'This kiosk is not provisioned.' });
@@ -175,7 +175,7 @@ export class PollsService {
 
   async print(kind: 'zero' | 'close'): Promise<Result<{ printed: true }, RpcError>> {
     const { ctx } = this;
-    const doc = await this.report(kind);
+    const doc = this.report(kind);
     if (!doc.ok) return doc;
     const controller = ctx.deps.devices.controller;
     if (!controller)

@@ -75,7 +75,7 @@ export function createHandlers(kiosk: Kiosk, dock: DevDock | null): Handlers {
     pausePolls: () => polls.command('pause'),
     resumePolls: () => polls.command('resume'),
     closePolls: () => polls.command('close'),
-    getReport: ({ kind }) => polls.report(kind),
+    getReport: ({ kind }) => Promise.resolve(polls.report(kind)),
     printReport: ({ kind }) => polls.print(kind),
     unconfigure: ({ override }) => provisioning.unconfigure(override),
     getDiagnostics: async () => ok(await kiosk.diagnostics()),
