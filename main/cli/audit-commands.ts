@@ -9,7 +9,6 @@
  * Without --election, the package is the log's entry 0 (election.json), trusted only as far as the
  * trust file's signatures make it. Exit 2: bad usage or unreadable input.
  */
-import { readFile } from 'node:fs/promises';
 import { AuditInputError } from '../../ledger/audit/audit-setup';
 import { formatAuditReport } from '../../ledger/audit/audit-report';
 import { formatFault } from '../../ledger/audit/faults';
@@ -29,17 +28,11 @@ import {
   writeLine,
   type CommandGroup,
   type ExitCode,
+  readTextFile,
 } from './command';
 
 async function readText(path: string | undefined, what: string): Promise<string | undefined> {
-  if (path === undefined) return undefined;
-  try {
-    return await readFile(path, 'utf8');
-  } catch (e) {
-    throw new UsageError(
-      `cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-    );
-  }
+  return path === undefined ? undefined : readTextFile(path, what);
 }
 
 function isUrl(ledger: string): boolean {

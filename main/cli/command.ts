@@ -3,7 +3,9 @@
  * check failed or a fault was found, 2 for bad usage or unreadable input. Every error says what was
  * wrong; `--json` gives machine-readable output.
  */
+import { readFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { fromUtf8 } from '../../protocol/bytes';
 
 export const EXIT = { ok: 0, fault: 1, usage: 2 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -69,4 +71,30 @@ export function writeLine(stream: NodeJS.WritableStream, text = ''): void {
 
 export function writeJson(stream: NodeJS.WritableStream, value: unknown): void {
   stream.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Reads a UTF-8 text file given on the command line; unreadable or not UTF-8 is a UsageError naming it. */
+export async function readTextFile(path: string, what: string): Promise<string> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (e) {
+    throw new UsageError(
+      `cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
+  }
+  try {
+    return fromUtf8(bytes);
+  } catch (e) {
+    throw new UsageError(`${what} ${path} is not UTF-8 text`, { cause: e });
+  }
+}
+
+/** `--port`: a TCP port number 0 to 65535 (0: any free port), or `fallback` when not given. */
+export function parsePort<T extends number | undefined>(value: string | undefined, fallback: T): number | T {
+  if (value === undefined) return fallback;
+  if (!/^[0-9]{1,5}$/.test(value) || Number(value) > 65535) {
+    throw new UsageError(`--port must be a TCP port number (0 to 65535), not "${value}"`);
+  }
+  return Number(value);
 }

@@ -6,9 +6,8 @@
  * - `demo`: write a complete demo election (main/election-demo).
  * Exit codes: 0 done / every check holds, 1 a check failed, 2 bad usage or unreadable input.
  */
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { fromUtf8 } from '../../protocol/bytes';
 import { parseElectionPackageText, type LoadedElection } from '../../protocol/election/parse';
 import { formatProblem } from '../../protocol/election/problems';
 import { checkPackageSignatures, signPackage } from '../../protocol/election/signatures';
@@ -31,23 +30,8 @@ import {
   type Command,
   type CommandGroup,
   type ExitCode,
+  readTextFile,
 } from './command';
-
-async function readText(path: string, what: string): Promise<string> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (e) {
-    throw new UsageError(
-      `cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-    );
-  }
-  try {
-    return fromUtf8(bytes);
-  } catch {
-    throw new UsageError(`${what} ${path} is not UTF-8 text`);
-  }
-}
 
 function positiveInteger(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
@@ -57,7 +41,7 @@ function positiveInteger(value: string | undefined, name: string): number | unde
 }
 
 async function readHexList(path: string, what: string): Promise<string[]> {
-  const text = await readText(path, what);
+  const text = await readTextFile(path, what);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -73,7 +57,7 @@ async function readHexList(path: string, what: string): Promise<string[]> {
 async function loadPackage(
   path: string,
 ): Promise<{ text: string; election: LoadedElection | undefined; problems: string[] }> {
-  const text = await readText(path, 'package');
+  const text = await readTextFile(path, 'package');
   const parsed = parseElectionPackageText(text);
   return parsed.ok
     ? { text, election: parsed.value, problems: [] }
@@ -95,7 +79,7 @@ const sample = {
     const rollPath = requireOption(values.roll, 'roll');
     const commits = await readHexList(requireOption(values.commits, 'commits'), 'commits file');
     const reveals = await readHexList(requireOption(values.reveals, 'reveals'), 'reveals file');
-    const roll = parseRollJsonLines(await readText(rollPath, 'roll file'));
+    const roll = parseRollJsonLines(await readTextFile(rollPath, 'roll file'));
     if (!roll.ok) throw new UsageError(`roll file ${rollPath}:\n  ${roll.error.join('\n  ')}`);
     const out = computeSample({ roll: roll.value, commits, reveals, k });
     if (!out.ok) {
@@ -128,7 +112,7 @@ const sign = {
     });
     const packagePath = requireOption(values.package, 'package');
     const keyPath = requireOption(values.key, 'key');
-    const keys = parseAuthorityKeyFile(await readText(keyPath, 'key file'));
+    const keys = parseAuthorityKeyFile(await readTextFile(keyPath, 'key file'));
     if (!keys.ok) throw new UsageError(`${keyPath}: ${keys.error}`);
     const { text, election, problems } = await loadPackage(packagePath);
     if (!election) {
@@ -161,7 +145,7 @@ const verify = {
     });
     const trustPath = requireOption(values.authority, 'authority');
     const { election, problems } = await loadPackage(requireOption(values.package, 'package'));
-    const trust = parseTrustFileText(await readText(trustPath, 'trust file'));
+    const trust = parseTrustFileText(await readTextFile(trustPath, 'trust file'));
     if (!trust.ok)
       throw new UsageError(`trust file ${trustPath}:\n  ${trust.error.map(formatProblem).join('\n  ')}`);
     const report = election ? checkPackageSignatures(election, trust.value) : undefined;

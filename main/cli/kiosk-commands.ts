@@ -24,16 +24,10 @@ import {
   writeLine,
   type CliIo,
   type CommandGroup,
+  parsePort,
 } from './command';
 
 const VERSION = '0.1.0';
-
-function parsePort(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535)
-    throw new UsageError(`--port must be a port number (0-65535), not "${value}"`);
-  return Number(value);
-}
 
 async function untilStopped(io: CliIo): Promise<void> {
   if (!io.stopSignal.aborted)
@@ -54,7 +48,7 @@ export const kioskCommand: CommandGroup = {
       config: { type: 'string' },
       json: { type: 'boolean', default: false },
     });
-    const port = parsePort(values.port);
+    const port = parsePort(values.port, undefined);
     if (values.demo && values.config) throw new UsageError('--demo and --config exclude each other');
     if (!values.demo && !values.config)
       throw new UsageError('give --demo, or --config FILE for a real kiosk');

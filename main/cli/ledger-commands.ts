@@ -6,9 +6,8 @@
  * Exit codes: 0 done, 1 a check failed (e.g. the package is refused), 2 bad usage or unreadable input.
  */
 import { existsSync, statSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { fromUtf8 } from '../../protocol/bytes';
 import { exportLedger } from '../../ledger/export/export-ledger';
 import { jsonLinesLogger } from '../../ledger/server/ledger-logger';
 import { generateLogKey, parseLogKeyFile } from '../../ledger/server/log-key';
@@ -23,30 +22,9 @@ import {
   writeLine,
   type Command,
   type CommandGroup,
+  readTextFile,
+  parsePort,
 } from './command';
-
-async function readText(path: string, what: string): Promise<string> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (e) {
-    throw new UsageError(
-      `cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-    );
-  }
-  try {
-    return fromUtf8(bytes);
-  } catch {
-    throw new UsageError(`${what} ${path} is not UTF-8 text`);
-  }
-}
-
-function port(value: string | undefined): number {
-  if (value === undefined) return 8080;
-  if (!/^[0-9]{1,5}$/.test(value) || Number(value) > 65535)
-    throw new UsageError(`--port must be 0 to 65535, not "${value}"`);
-  return Number(value);
-}
 
 const keygen: Command = {
   summary: "create the log's ML-DSA-44 checkpoint key and print its vkey (the package's ledger.logKey)",
@@ -96,12 +74,12 @@ const serve: Command = {
     });
     if (values.db !== undefined && values.pg !== undefined)
       throw new UsageError('give --db FILE or --pg URL, not both');
-    const keyText = await readText(requireOption(values.key, 'key'), 'log key file');
+    const keyText = await readTextFile(requireOption(values.key, 'key'), 'log key file');
     const logKey = parseLogKeyFile(keyText);
     if (!logKey.ok) throw new UsageError(logKey.error);
-    const packageText = await readText(requireOption(values.election, 'election'), 'election package');
-    const trustText = await readText(requireOption(values.authority, 'authority'), 'trust file');
-    const rollText = values.roll === undefined ? undefined : await readText(values.roll, 'roll file');
+    const packageText = await readTextFile(requireOption(values.election, 'election'), 'election package');
+    const trustText = await readTextFile(requireOption(values.authority, 'authority'), 'trust file');
+    const rollText = values.roll === undefined ? undefined : await readTextFile(values.roll, 'roll file');
     const threads = values.threads === undefined ? undefined : Number(values.threads);
     if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= 256)) {
       throw new UsageError(`--threads must be 1 to 256, not "${values.threads}"`);
@@ -124,7 +102,7 @@ const serve: Command = {
       ledger = await startLedgerServer({
         ...opened.value,
         host: values.host ?? '127.0.0.1',
-        port: port(values.port),
+        port: parsePort(values.port, 8080),
         witnesses: values.witness ?? [],
         logger: log,
         ...(threads === undefined ? {} : { verifyThreads: threads }),

@@ -8,7 +8,7 @@
  * Exit codes: 0 done, 2 bad usage or unreadable input (a key, logs or state file that cannot be used).
  */
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { generateWitnessKey, parseWitnessKeyFile } from '../../ledger/witness/witness-key';
 import { collectWitnessedLogs } from '../../ledger/witness/witness-logs';
@@ -22,25 +22,9 @@ import {
   type Command,
   type CommandGroup,
   type ExitCode,
+  readTextFile,
+  parsePort,
 } from './command';
-
-async function readText(path: string, what: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (e) {
-    throw new UsageError(
-      `cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-    );
-  }
-}
-
-function port(value: string | undefined): number {
-  if (value === undefined) return 0;
-  if (!/^[0-9]{1,5}$/.test(value) || Number(value) > 65535) {
-    throw new UsageError(`--port must be a TCP port number (0 to 65535), not "${value}"`);
-  }
-  return Number(value);
-}
 
 const keygen = {
   summary: 'create a witness ML-DSA-44 key (C2SP tlog-cosignature); print its vkey',
@@ -77,10 +61,10 @@ const serve = {
     });
     const keyPath = requireOption(values.key, 'key');
     const name = requireOption(values.name, 'name');
-    const key = parseWitnessKeyFile(await readText(keyPath, 'witness key file'), name);
+    const key = parseWitnessKeyFile(await readTextFile(keyPath, 'witness key file'), name);
     if (!key.ok) throw new UsageError(`${keyPath}: ${key.error}`);
     const files = await Promise.all(
-      (values.logs ?? []).map(async (path) => ({ path, text: await readText(path, 'logs file') })),
+      (values.logs ?? []).map(async (path) => ({ path, text: await readTextFile(path, 'logs file') })),
     );
     const logs = collectWitnessedLogs(values.log ?? [], files);
     if (!logs.ok) throw new UsageError(logs.error.join('\n  '));
@@ -92,7 +76,7 @@ const serve = {
         logs: logs.value,
         statePath,
         ...(values.host === undefined ? {} : { host: values.host }),
-        port: port(values.port),
+        port: parsePort(values.port, 0),
         logger: (event) => writeLine(io.stderr, JSON.stringify({ time: new Date().toISOString(), ...event })),
       });
     } catch (e) {
