@@ -11,7 +11,7 @@ import { nobleVerifier } from '../../protocol/ml-dsa';
 import { fastestMlDsaVerifier } from '../../native/ml-dsa';
 import { checkLeaf, type EntryItem } from './entry-check';
 import type { ChunkTask, FromWorker, ToWorker } from './entry-protocol';
-import { startTsWorker } from './ts-worker';
+import { startTsWorker } from '../ts-worker';
 
 export interface CheckedChunk {
   readonly hashes: Uint8Array;

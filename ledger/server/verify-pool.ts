@@ -3,19 +3,13 @@
  * fastest ML-DSA verifier the machine has. A request's verifications are cut into chunks spread over
  * the least-loaded threads, so one 500-ballot batch uses all cores and concurrent requests share them.
  *
- * The workers are TypeScript. On Node 20, `new Worker(url, { execArgv: ['--import', 'tsx'] })` does not
- * apply tsx's hooks to the worker's entry module (ERR_UNKNOWN_FILE_EXTENSION), so each worker starts
- * with a two-line bootstrap that registers tsx's ESM hooks (tsx/esm/api, resolved by absolute path) and
- * then imports verify-worker.ts: the same under the CLI (bin/ogas.mjs), vitest and tsx, from any cwd.
+ * The workers are TypeScript, started through ledger/ts-worker.ts (tsx's hooks registered in the thread).
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { nobleVerifier } from '../../protocol/ml-dsa';
 import { fastestMlDsaVerifier } from '../../native/ml-dsa';
+import { startTsWorker } from '../ts-worker';
 import { packVerify, type PoolReply, type PoolTask, type VerifyItem } from './verify-protocol';
 
 /** Verifications per message: big enough to amortise messaging, small enough to spread a batch. */
@@ -33,24 +27,6 @@ interface Thread {
   readonly pending: Map<number, Pending>;
 }
 
-/** Worker bootstrap (eval'd, CommonJS or ESM alike): register tsx, then load the TypeScript worker. */
-function bootstrap(workerUrl: URL): string {
-  // The ESM entry of tsx/esm/api, as tsx's package.json exports it (require.resolve would give the CJS one).
-  const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
-  const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as {
-    exports: Record<string, { import?: { default?: string } } | string>;
-  };
-  const entry = pkg.exports['./esm/api'];
-  const relative = typeof entry === 'object' ? entry.import?.default : undefined;
-  if (!relative) throw new Error('tsx does not export an ESM "./esm/api": cannot start the verify threads');
-  const api = pathToFileURL(join(dirname(manifest), relative)).href;
-  return `(async () => {
-    const { register } = await import(${JSON.stringify(api)});
-    register();
-    await import(${JSON.stringify(workerUrl.href)});
-  })().catch((e) => { throw e; });`;
-}
-
 export class VerifyPool {
   private nextId = 1;
   private closed = false;
@@ -66,11 +42,11 @@ export class VerifyPool {
   /** Starts `threads` workers (default: one per core) and waits until each has loaded its verifier. */
   static async start(options: { readonly threads?: number } = {}): Promise<VerifyPool> {
     const count = Math.max(1, options.threads ?? availableParallelism());
-    const code = bootstrap(new URL('./verify-worker.ts', import.meta.url));
+    const entry = new URL('./verify-worker.ts', import.meta.url);
     const threads: Thread[] = [];
     const ready: Promise<{ verifier: string; note?: string }>[] = [];
     for (let i = 0; i < count; i++) {
-      const worker = new Worker(code, { eval: true });
+      const worker = startTsWorker(entry);
       const thread: Thread = { worker, load: 0, pending: new Map() };
       threads.push(thread);
       ready.push(

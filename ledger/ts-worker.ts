@@ -3,8 +3,8 @@
  * ['--import', 'tsx'] })` does not apply tsx's hooks to the worker's entry module
  * (ERR_UNKNOWN_FILE_EXTENSION; checked on Node 20.20), so the worker starts from a two-line bootstrap
  * that registers tsx's ESM hooks (tsx/esm/api, resolved by absolute path) and then imports the module:
- * the same under the CLI (bin/ogas.mjs), vitest and tsx, from any working directory. (The ledger's
- * verify pool, ledger/server/verify-pool.ts, does the same.)
+ * the same under the CLI (bin/ogas.mjs), vitest and tsx, from any working directory. Used by the
+ * ledger's verify pool and the audit's workers.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
