@@ -30,7 +30,9 @@ describe('ogas kiosk (usage and configuration refusals)', () => {
     const both = await run(['kiosk', '--demo', '--config', '/x.json']);
     expect(both.code).toBe(2);
     expect(both.err).toMatch(/exclude each other/);
-    expect((await run(['kiosk', '--demo', '--port', 'eighty'])).err).toMatch(/--port must be a TCP port number/);
+    expect((await run(['kiosk', '--demo', '--port', 'eighty'])).err).toMatch(
+      /--port must be a TCP port number/,
+    );
   });
 
   it('takes --fresh with --demo only', async () => {
