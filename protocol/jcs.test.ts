@@ -126,8 +126,49 @@ describe('parseCanonical', () => {
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error).toContain(why);
   });
+  it.each([
+    // Array-index names: V8 lists them first in numeric order, JCS sorts them as strings.
+    ['{"10":1,"9":2}', true],
+    ['{"9":2,"10":1}', false],
+    ['{"1":{"a":[{"2":0,"b":1}]}}', true],
+    // A lone surrogate (JCS refuses it; JSON.stringify would re-escape it identically).
+    ['{"a":"\\ud800"}', false],
+    ['{"a":"\\\\ud800"}', true],
+    ['{"\\udfff":1}', false],
+    ['{"a":"😀"}', true],
+  ])('decides %s canonical = %s as the full check does', (text, canonical) => {
+    expect(parseCanonical(text).ok).toBe(canonical);
+  });
+  it('accepts a text exactly when canonicalize re-encodes it to itself (random texts, reordered)', () => {
+    fc.assert(
+      fc.property(jsonValue, fc.boolean(), (v, shuffle) => {
+        // Stringify in insertion order (reversed when `shuffle`): canonical only by chance.
+        const text = JSON.stringify(shuffle ? reorder(v) : v);
+        let expected: boolean;
+        try {
+          expected =
+            canonicalize(JSON.parse(text)) === text && text.isWellFormed() && !/\\ud[89a-f]/.test(text);
+        } catch {
+          expected = false;
+        }
+        expect(parseCanonical(text).ok).toBe(expected);
+      }),
+      { numRuns: 5_000 },
+    );
+  });
   it('names where the text first differs from its canonical form', () => {
     const r = parseCanonical('{"b":1,"a":2}');
     expect(!r.ok && r.error).toContain('at character 2');
   });
 });
+
+/** The same value with every object's members in reverse insertion order. */
+function reorder(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(reorder);
+  if (typeof v !== 'object' || v === null) return v;
+  return Object.fromEntries(
+    Object.entries(v)
+      .reverse()
+      .map(([k, x]) => [k, reorder(x)]),
+  );
+}

@@ -103,6 +103,7 @@ export function parseCanonical(text: string): CanonicalParse {
   } catch (e) {
     return { ok: false, error: `not JSON: ${(e as Error).message}` };
   }
+  if (isCanonicalFast(text, value)) return { ok: true, value };
   let again: string;
   try {
     again = canonicalJson(value);
@@ -113,6 +114,36 @@ export function parseCanonical(text: string): CanonicalParse {
     return { ok: false, error: `not canonical JSON (RFC 8785): ${firstDifference(text, again)}` };
   }
   return { ok: true, value };
+}
+
+/**
+ * The ledger's hot path (every entry of every request): true only when `text` is certainly the JCS of
+ * `value`, decided by the native JSON.stringify instead of the serializer above. Sound because
+ * JSON.stringify writes members in Object.keys order, and JSON.parse keeps the text's order (for names
+ * that are not array indexes, which V8 puts first in numeric order); so when every object's keys are
+ * strictly sorted by UTF-16 code units and the re-stringified text is identical, the text has JCS's
+ * order, escapes and number forms. Lone surrogates (which JCS refuses and JSON.stringify escapes as
+ * `\udXXX`) and anything else unusual fall through to the full check, which gives the precise error.
+ */
+function isCanonicalFast(text: string, value: JsonValue): boolean {
+  if (!text.isWellFormed() || text.includes('\\ud') || !keysSorted(value)) return false;
+  return JSON.stringify(value) === text;
+}
+
+function keysSorted(value: JsonValue): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  if (Array.isArray(value)) {
+    for (const item of value as readonly JsonValue[]) if (!keysSorted(item)) return false;
+    return true;
+  }
+  const record = value as { readonly [k: string]: JsonValue };
+  let prev: string | undefined;
+  for (const key of Object.keys(record)) {
+    if (prev !== undefined && !(prev < key)) return false;
+    prev = key;
+    if (!keysSorted(record[key]!)) return false;
+  }
+  return true;
 }
 
 function firstDifference(given: string, canonical: string): string {

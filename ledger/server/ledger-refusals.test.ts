@@ -79,6 +79,12 @@ describe('ledger: 400 malformed', () => {
       field: 'entries[0]',
       error: expect.stringMatching(/not canonical/),
     });
+    // A lone surrogate (escaped in the body): JCS has no form for it, and UTF-8 none either.
+    const lone = JSON.stringify(leaf).replace('"entry":{', '"entry":{"\\ud800":1,');
+    await refused(JSON.stringify({ entries: [lone] }).replace('\\\\ud800', '\\ud800'), 400, {
+      field: 'entries[0]',
+      error: expect.stringMatching(/lone surrogate/),
+    });
     const badSeq = JSON.parse(text(k.polls('open'))) as { entry: { seq: number } };
     k.undo(); // that polls event was never accepted
     badSeq.entry.seq = 0;

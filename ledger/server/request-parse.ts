@@ -13,7 +13,7 @@ import { leafHash, rootFromLeafHashes } from '../../protocol/merkle';
 import {
   checkEntryAgainstElection,
   entryPurpose,
-  parseLeafData,
+  parseLeafText,
   trackingCodeOf,
   type BallotEntry,
   type BatchEntry,
@@ -95,7 +95,7 @@ function parseEntries(texts: readonly string[]): Result<RequestEntry[], Refusal>
     if (data.length > MAX_ENTRY_BYTES) {
       return err(tooBig(`entry is ${data.length} bytes; at most ${MAX_ENTRY_BYTES}`, `entries[${i}]`));
     }
-    const parsed = parseLeafData(data);
+    const parsed = parseLeafText(text);
     if (!parsed.ok) {
       const first = parsed.error[0]!;
       const field = first.path ? `entries[${i}].${first.path}` : `entries[${i}]`;

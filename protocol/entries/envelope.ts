@@ -70,6 +70,15 @@ export function parseLeafData(bytes: Uint8Array): Result<Envelope, Problem[]> {
   } catch {
     return err([{ path: '', message: 'leaf data is not valid UTF-8', check: 'canonical' }]);
   }
+  return parseLeafText(text);
+}
+
+/**
+ * parseLeafData for leaf data already held as a string (the ledger gets each entry as a JSON string):
+ * the same checks without a round trip through UTF-8. A lone surrogate, which has no UTF-8 form, is
+ * refused as not canonical (RFC 8785 §3.2.2.2).
+ */
+export function parseLeafText(text: string): Result<Envelope, Problem[]> {
   const canonical = parseCanonical(text);
   if (!canonical.ok) return err([{ path: '', message: canonical.error, check: 'canonical' }]);
   const parsed = EnvelopeSchema.safeParse(canonical.value);
