@@ -121,6 +121,18 @@ describe('a refused PIN, in the voter’s language', () => {
     });
   }
 
+  it('shows the PIN pad again by itself once the kiosk lock-out has passed', async () => {
+    const soon = new Date(Date.now() + 400).toISOString();
+    renderCard(
+      { ...prompt('locked-out'), prompt: { ...prompt('locked-out').prompt, lockedUntil: soon } },
+      'en',
+    );
+    expect(screen.getByTestId('pin-locked')).toBeTruthy();
+    expect(screen.queryByTestId('pin-pad')).toBeNull();
+    await waitFor(() => expect(screen.getByTestId('pin-pad')).toBeTruthy(), { timeout: 5000 });
+    expect(screen.queryByTestId('pin-locked')).toBeNull();
+  });
+
   it('an uncoded refusal shows the backend’s English sentence, marked as English', async () => {
     renderCard(prompt('other'), 'de');
     const note = await screen.findByTestId('pin-error');

@@ -14,12 +14,14 @@ import { ErrorNote } from '../ui/error-note';
 import { PinPad } from '../ui/pin-pad';
 import { Screen } from '../ui/screen';
 import { Notice } from '../ui/status-mark';
+import { useBefore } from '../ui/use-before';
 
 type PendingCard = Exclude<CardView, { status: 'no-card' | 'authenticated' }>;
 
 function PinWarnings(props: { readonly prompt: PinPromptView; readonly id: string }) {
   const { t, tn, time } = useI18n();
   const { prompt } = props;
+  const locked = useBefore(prompt.lockedUntil);
   return (
     <div id={props.id} className="pin-warnings">
       {prompt.lastError !== null && (
@@ -33,7 +35,7 @@ function PinWarnings(props: { readonly prompt: PinPromptView; readonly id: strin
           )}
         </Notice>
       )}
-      {prompt.lockedUntil !== null && (
+      {locked && prompt.lockedUntil !== null && (
         <Notice tone="error" testId="pin-locked">
           <p>{t('pin.locked', { time: time(prompt.lockedUntil) })}</p>
         </Notice>
@@ -72,6 +74,8 @@ export function CardScreen(props: {
   const { card, audience } = props;
   const action = useAction();
   const [pin, setPin] = useState('');
+  // Hooks run on every render: the lock-out (if any) of the PIN prompt shown below.
+  const locked = useBefore(card.status === 'awaiting-pin' ? card.prompt.lockedUntil : null);
   switch (card.status) {
     case 'reading':
       return (
@@ -108,7 +112,6 @@ export function CardScreen(props: {
         </Screen>
       );
     case 'awaiting-pin': {
-      const locked = card.prompt.lockedUntil !== null;
       return (
         <Screen
           title={
