@@ -8,6 +8,7 @@
  *   GET  /v1/leaves?start=&end=           {leaves: [base64 leaf hash]}, end exclusive, ≤ 10,000
  *   GET  /v1/lookup?code=                 {index} of the ballot with this tracking code
  *   GET  /v1/entries?start=&end=          leaf data as JSON lines, only after closes + drainHours
+ *                                         (entry 0, the election package, from the start)
  *   GET  /v1/tally                        the count, only after closes + drainHours
  *
  * and, for `ogas ledger export` (DESIGN §6 export folder: every cosigned checkpoint):
@@ -222,9 +223,11 @@ export function createHandler(deps: ApiDeps): (req: IncomingMessage, res: Server
   }
 
   async function entries(q: Query, res: ServerResponse): Promise<void> {
-    if (!drainGate(res, 'entries')) return;
     const r = range(q, res);
     if (!r) return;
+    // Entry 0 is the election package, public before the polls open: serving it early leaks no ballot
+    // and lets a voter check a receipt without a copy of the package (DESIGN §6 withholds ballots).
+    if (r.end > 1 && !drainGate(res, 'entries after entry 0 (the election package)')) return;
     const data = await state.storage.leafData(r.start, r.end);
     const body = Buffer.concat(
       data.flatMap((d) => [Buffer.from(d.buffer, d.byteOffset, d.byteLength), Buffer.from('\n')]),

@@ -181,6 +181,11 @@ describe('ledger: accepting entries', () => {
       expect(Number(early.headers.get('retry-after'))).toBeGreaterThan(0);
       expect((await get(ledger.url, '/v1/tally')).status).toBe(425);
       expect((await get(ledger.url, '/v1/leaves?start=0&end=7')).status).toBe(200);
+      // Entry 0 is the election package: public from the start.
+      const pkg = await get(ledger.url, '/v1/entries?start=0&end=1');
+      expect(pkg.status).toBe(200);
+      expect(pkg.text).toBe(`${Buffer.from(leaves[0]!).toString('utf8')}\n`);
+      expect((await get(ledger.url, '/v1/entries?start=1&end=2')).status).toBe(425);
 
       clock.now = ledger.context.drainEndMs;
       const entries = await get(ledger.url, '/v1/entries?start=0&end=7');
