@@ -4,8 +4,8 @@ import { kioskId, signEntry, type Entry } from '../../protocol/entries';
 import { canonicalBytes } from '../../protocol/jcs';
 import { mlDsaKeygen, mlDsaSign, nobleVerifier } from '../../protocol/ml-dsa';
 import { sha256 } from '../../protocol/hash';
-import { checkLeaf, signedMessage } from './entry-check';
-import { parseLeafData } from '../../protocol/entries';
+import { checkLeaf } from './entry-check';
+import { parseLeafData, signedMessage } from '../../protocol/entries';
 
 const keys = mlDsaKeygen(65, sha256(utf8('entry-check-test')));
 const kiosk = kioskId(keys.publicKey);

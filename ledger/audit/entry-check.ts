@@ -11,8 +11,14 @@
  */
 import { fromBase64 } from '../../protocol/bytes';
 import { formatProblem } from '../../protocol/election/problems';
-import { chainLink, entryPurpose, parseLeafData, type Entry, type Envelope } from '../../protocol/entries';
-import { canonicalBytes } from '../../protocol/jcs';
+import {
+  chainLink,
+  entryPurpose,
+  parseLeafData,
+  signedMessage,
+  type Entry,
+  type Envelope,
+} from '../../protocol/entries';
 import {
   contextBytes,
   SIGNING_CONTEXTS,
@@ -44,25 +50,9 @@ export type EntryItem =
       readonly link?: string;
     };
 
-const ENTRY_PREFIX = Buffer.from('{"entry":', 'utf8');
 const PURPOSES = Object.keys(SIGNING_CONTEXTS).filter(
   (p) => p !== 'checkpoint' && p !== 'election',
 ) as SigningPurpose[];
-
-/**
- * JCS(entry), the signed message (DESIGN §3). Leaf data is canonical, so it is `{"entry":` JCS(entry)
- * `,"sig":"…","signer":"…"}` with keys sorted: a slice of the bytes, no re-encoding.
- */
-export function signedMessage(data: Uint8Array, envelope: Envelope): Uint8Array {
-  const suffix = Buffer.from(`,"sig":"${envelope.sig}","signer":"${envelope.signer}"}`, 'utf8');
-  const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  const end = bytes.length - suffix.length;
-  const fits =
-    end > ENTRY_PREFIX.length &&
-    bytes.subarray(0, ENTRY_PREFIX.length).equals(ENTRY_PREFIX) &&
-    bytes.subarray(end).equals(suffix);
-  return fits ? data.subarray(ENTRY_PREFIX.length, end) : canonicalBytes(envelope.entry);
-}
 
 /** The kiosk key an entry is checked with: its own for an enrolment, else a known one. */
 function keyFor(envelope: Envelope, keys: ReadonlyMap<string, Uint8Array>): Uint8Array | undefined {

@@ -27,7 +27,7 @@ import type { LedgerTally } from './ledger-tally';
 import type { LogState } from './log-state';
 import { StorageUnavailableError } from '../storage/types';
 import { malformed, refusalBody, tooBig, unavailable, type Refusal } from './refusal';
-import { maxBodyBytes, parseEntriesRequest, type LedgerRequest } from './request-parse';
+import { maxBodyBytes, type LedgerRequest } from './request-parse';
 import type { RequestVerifier } from './request-verifier';
 
 /** DESIGN §6: at most 10,000 leaves (and entries) per read. */
@@ -129,12 +129,12 @@ export function createHandler(deps: ApiDeps): (req: IncomingMessage, res: Server
       refuse(res, body, { connection: 'close' });
       return;
     }
-    const parsed = parseEntriesRequest(body, state.ctx);
+    const parsed = await deps.verifier.parse(body);
     if (!parsed.ok) {
       refuse(res, parsed.error);
       return;
     }
-    const request: LedgerRequest = parsed.value;
+    const request: LedgerRequest = parsed.value.req;
     const stored = await state.storage.findRequest(request.key);
     if (stored) {
       send(res, 200, await state.answer(stored.first, stored.count, stored.size));
@@ -143,7 +143,7 @@ export function createHandler(deps: ApiDeps): (req: IncomingMessage, res: Server
     const announced = deps.appender.expect();
     let outcome;
     try {
-      const verified = await deps.verifier.check(request);
+      const verified = await deps.verifier.check(request, parsed.value.signatures);
       if (verified) {
         refuse(res, verified);
         return;

@@ -14,6 +14,7 @@ import {
   checkEntryAgainstElection,
   entryPurpose,
   parseLeafText,
+  signedMessage,
   trackingCodeOf,
   type BallotEntry,
   type BatchEntry,
@@ -22,12 +23,12 @@ import {
   type KioskEnrolmentEntry,
   type PollsEntry,
 } from '../../protocol/entries';
-import { canonicalBytes } from '../../protocol/jcs';
 import { contextBytes } from '../../protocol/ml-dsa';
 import { err, ok, type Result } from '../../protocol/result';
 import type { ElectionContext } from './election-context';
 import { conflict, malformed, ruleBroken, tooBig, type Refusal } from './refusal';
-import type { VerifyItem } from './verify-protocol';
+import type { VerifyPool } from './verify-pool';
+import type { ParsedItem, VerifyItem } from './verify-protocol';
 
 /** One entry of a request: its exact leaf data, leaf hash, and parsed envelope. */
 export interface RequestEntry {
@@ -88,21 +89,47 @@ function parseBody(body: Uint8Array, maxBatch: number): Result<string[], Refusal
   return ok(entries as string[]);
 }
 
-function parseEntries(texts: readonly string[]): Result<RequestEntry[], Refusal> {
-  const out: RequestEntry[] = [];
-  for (const [i, text] of texts.entries()) {
-    const data = utf8(text);
-    if (data.length > MAX_ENTRY_BYTES) {
-      return err(tooBig(`entry is ${data.length} bytes; at most ${MAX_ENTRY_BYTES}`, `entries[${i}]`));
-    }
-    const parsed = parseLeafText(text);
-    if (!parsed.ok) {
-      const first = parsed.error[0]!;
+/** Entry i as the request holds it, or the refusal naming what is wrong with it. */
+function requestEntry(
+  i: number,
+  data: Uint8Array,
+  hash: Uint8Array,
+  item: ParsedItem,
+): Result<RequestEntry, Refusal> {
+  switch (item.kind) {
+    case 'too-big':
+      return err(tooBig(`entry is ${item.bytes} bytes; at most ${MAX_ENTRY_BYTES}`, `entries[${i}]`));
+    case 'malformed': {
+      const first = item.problems[0]!;
       const field = first.path ? `entries[${i}].${first.path}` : `entries[${i}]`;
-      const all = parsed.error.map(formatProblem).join('; ');
+      const all = item.problems.map(formatProblem).join('; ');
       return err(malformed(field, first.path ? all.slice(first.path.length + 2) : all));
     }
-    out.push({ data, hash: leafHash(data), envelope: parsed.value });
+    case 'entry':
+      return ok({ data, hash, envelope: item.envelope });
+  }
+}
+
+/** Parses one entry on this thread (ParseTask's work without the signature). */
+function parseHere(text: string): { data: Uint8Array; hash: Uint8Array; item: ParsedItem } {
+  const data = utf8(text);
+  if (data.length > MAX_ENTRY_BYTES)
+    return { data, hash: new Uint8Array(32), item: { kind: 'too-big', bytes: data.length } };
+  const parsed = parseLeafText(text);
+  const item: ParsedItem = parsed.ok
+    ? { kind: 'entry', envelope: parsed.value, sig: 'unchecked' }
+    : { kind: 'malformed', problems: parsed.error };
+  return { data, hash: leafHash(data), item };
+}
+
+function parseEntries(
+  parsed: readonly { data: Uint8Array; hash: Uint8Array; item: ParsedItem }[],
+): Result<RequestEntry[], Refusal> {
+  const out: RequestEntry[] = [];
+  for (const [i, p] of parsed.entries()) {
+    const e = requestEntry(i, p.data, p.hash, p.item);
+    if (!e.ok) return e;
+    out.push(e.value);
   }
   return ok(out);
 }
@@ -217,11 +244,10 @@ function statelessRules(req: LedgerRequest, ctx: ElectionContext): Refusal | nul
   return null;
 }
 
-/** Parses and checks a POST /v1/entries body as far as it can be without the log's state. */
-export function parseEntriesRequest(body: Uint8Array, ctx: ElectionContext): Result<LedgerRequest, Refusal> {
-  const texts = parseBody(body, ctx.maxBatch);
-  if (!texts.ok) return texts;
-  const entries = parseEntries(texts.value);
+function requestOf(
+  entries: Result<RequestEntry[], Refusal>,
+  ctx: ElectionContext,
+): Result<LedgerRequest, Refusal> {
   if (!entries.ok) return entries;
   const key = sha256(concatBytes(...entries.value.map((e) => e.hash)));
   const req = shape(entries.value, key);
@@ -230,20 +256,47 @@ export function parseEntriesRequest(body: Uint8Array, ctx: ElectionContext): Res
   return refusal ? err(refusal) : req;
 }
 
-const ENTRY_PREFIX = utf8('{"entry":');
-/** `,"sig":"` + `","signer":"` + `"}` around the base64 signature and the 64-hex signer. */
-const SUFFIX_FIXED = ',"sig":"'.length + '","signer":"'.length + 64 + '"}'.length;
-const COMMA = 0x2c;
+/** A request parsed on the pool, with its entries' signature verdicts when its kiosk key was known. */
+export interface PooledRequest {
+  readonly req: LedgerRequest;
+  /** Per entry, true where the signature holds under the request kiosk's key; absent when not checked. */
+  readonly signatures?: readonly boolean[];
+}
+
+/** Below this many entries a request is parsed on the main thread: a round trip costs more. */
+const POOL_MIN_ENTRIES = 16;
 
 /**
- * The signed message, JCS(entry) (DESIGN §3). Leaf data has passed parseCanonical, so it is exactly
- * `{"entry":` JCS(entry) `,"sig":"<base64>","signer":"<hex>"}` (keys sorted, ASCII after the entry):
- * JCS(entry) is a slice of the bytes, found by length, with no re-encoding.
+ * A POST /v1/entries body, parsed and checked as far as it can be without the log's state. The entries
+ * of a large request are parsed on the pool's threads, where their signatures are also checked when the
+ * request's kiosk is enrolled (`keyOf`): for a batch of 500 ballots this is most of the work of a
+ * request, and the main thread (which appends) stays free. The refusals are the same, in the same
+ * order: the signature verdicts are looked at only later, by RequestVerifier.check.
  */
-export function signedMessage(e: RequestEntry): Uint8Array {
-  const end = e.data.length - SUFFIX_FIXED - e.envelope.sig.length;
-  const fits = end > ENTRY_PREFIX.length && e.data[end] === COMMA && e.data[ENTRY_PREFIX.length - 1] === 0x3a;
-  return fits ? e.data.subarray(ENTRY_PREFIX.length, end) : canonicalBytes(e.envelope.entry);
+export async function parseEntriesRequestOnPool(
+  body: Uint8Array,
+  ctx: ElectionContext,
+  pool: VerifyPool,
+  keyOf: (kiosk: string) => Uint8Array | undefined,
+): Promise<Result<PooledRequest, Refusal>> {
+  const texts = parseBody(body, ctx.maxBatch);
+  if (!texts.ok) return texts;
+  if (texts.value.length < POOL_MIN_ENTRIES) {
+    const req = requestOf(parseEntries(texts.value.map(parseHere)), ctx);
+    return req.ok ? ok({ req: req.value }) : req;
+  }
+  // The kiosk whose key checks every signature: the first entry's (a manifest or polls event).
+  const head = parseLeafText(texts.value[0]!);
+  const kiosk = head.ok && head.value.entry.type !== 'kiosk-enrolment' ? head.value.entry.kiosk : undefined;
+  const publicKey = kiosk === undefined ? undefined : keyOf(kiosk);
+  const pooled = await pool.parse(texts.value, publicKey ?? null, MAX_ENTRY_BYTES);
+  const req = requestOf(parseEntries(pooled), ctx);
+  if (!req.ok) return req;
+  return ok(
+    publicKey === undefined
+      ? { req: req.value }
+      : { req: req.value, signatures: pooled.map((p) => p.item.kind === 'entry' && p.item.sig === 'valid') },
+  );
 }
 
 const CONTEXTS = new Map<string, Uint8Array>();
@@ -258,7 +311,7 @@ export function verifyItems(req: LedgerRequest, publicKey: Uint8Array): VerifyIt
   return req.entries.map((e) => ({
     level: 65,
     publicKey,
-    message: signedMessage(e),
+    message: signedMessage(e.data, e.envelope),
     // Already checked as strict base64 by the entry schema: decode without a second regex pass (a
     // Buffer is a Uint8Array; it is copied once, into the packed message to the verify threads).
     signature: Buffer.from(e.envelope.sig, 'base64'),

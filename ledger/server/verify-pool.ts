@@ -10,7 +10,20 @@ import type { Worker } from 'node:worker_threads';
 import { nobleVerifier } from '../../protocol/ml-dsa';
 import { fastestMlDsaVerifier } from '../../native/ml-dsa';
 import { startTsWorker } from '../ts-worker';
-import { packVerify, type PoolReply, type PoolTask, type VerifyItem } from './verify-protocol';
+import {
+  packVerify,
+  type ParsedItem,
+  type PoolReply,
+  type PoolTask,
+  type VerifyItem,
+} from './verify-protocol';
+
+/** One entry parsed on a pool thread: its leaf data and hash, and what the thread found. */
+export interface PooledEntry {
+  readonly data: Uint8Array;
+  readonly hash: Uint8Array;
+  readonly item: ParsedItem;
+}
 
 /** Verifications per message: big enough to amortise messaging, small enough to spread a batch. */
 const CHUNK = 32;
@@ -123,6 +136,33 @@ export class VerifyPool {
     const reply = await this.post({ kind: 'sign', id: this.nextId++, secretKey, message }, 40);
     if (reply.kind === 'signed') return reply.signature;
     throw new Error(`checkpoint signing failed: ${reply.kind === 'failed' ? reply.error : reply.kind}`);
+  }
+
+  /**
+   * Parses entries' leaf data on the pool threads, in chunks spread like verifications, and checks each
+   * signature with `publicKey` when it is given (the kiosk of a request, known before its entries are).
+   */
+  async parse(
+    texts: readonly string[],
+    publicKey: Uint8Array | null,
+    maxBytes: number,
+  ): Promise<PooledEntry[]> {
+    const parts: Promise<PooledEntry[]>[] = [];
+    for (let i = 0; i < texts.length; i += CHUNK) {
+      const slice = texts.slice(i, i + CHUNK);
+      const task: PoolTask = { kind: 'parse', id: this.nextId++, texts: slice, publicKey, maxBytes };
+      parts.push(
+        this.post(task, slice.length).then((reply) => {
+          if (reply.kind !== 'parsed') throw new Error(`a verify thread answered ${reply.kind} to a parse`);
+          return reply.items.map((item, j) => ({
+            data: reply.data.subarray(reply.offsets[j], reply.offsets[j + 1]),
+            hash: reply.hashes.subarray(32 * j, 32 * (j + 1)),
+            item,
+          }));
+        }),
+      );
+    }
+    return (await Promise.all(parts)).flat();
   }
 
   /** Verifies every item; true where the signature holds. Never throws for a bad signature. */

@@ -4,6 +4,8 @@
  * distinct public key and context once, so that posting a 500-ballot batch costs the main thread a copy,
  * not a structured clone of 1,500 typed arrays.
  */
+import type { Problem } from '../../protocol/election/problems';
+import type { Envelope } from '../../protocol/entries';
 import type { MlDsaLevel } from '../../protocol/ml-dsa';
 
 /** One ML-DSA verification: pure mode, with the FIPS 204 context of its purpose (DESIGN §3). */
@@ -37,12 +39,42 @@ export interface SignTask {
   readonly message: Uint8Array;
 }
 
-export type PoolTask = PackedVerify | SignTask;
+/**
+ * A slice of a request's entries, parsed and checked on a pool thread (the CPU-heavy part of a request
+ * after the signatures): each string's UTF-8 leaf data, leaf hash and envelope (parseLeafText), and,
+ * when `publicKey` is given, its signature under the context of its type with that kiosk key.
+ */
+export interface ParseTask {
+  readonly kind: 'parse';
+  readonly id: number;
+  readonly texts: readonly string[];
+  readonly publicKey: Uint8Array | null;
+  /** Leaf data larger than this is refused unparsed. */
+  readonly maxBytes: number;
+}
+
+/** One entry of a ParseTask: its envelope and signature verdict, or why it was refused. */
+export type ParsedItem =
+  | { readonly kind: 'entry'; readonly envelope: Envelope; readonly sig: 'valid' | 'invalid' | 'unchecked' }
+  | { readonly kind: 'malformed'; readonly problems: readonly Problem[] }
+  | { readonly kind: 'too-big'; readonly bytes: number };
+
+export type PoolTask = PackedVerify | SignTask | ParseTask;
 
 export type PoolReply =
   | { readonly kind: 'ready'; readonly verifier: string; readonly note?: string }
   | { readonly kind: 'verified'; readonly id: number; readonly results: Uint8Array }
   | { readonly kind: 'signed'; readonly id: number; readonly signature: Uint8Array }
+  | {
+      readonly kind: 'parsed';
+      readonly id: number;
+      /** The leaf data of every entry, back to back; entry i is data[offsets[i], offsets[i + 1]). */
+      readonly data: Uint8Array;
+      readonly offsets: Uint32Array;
+      /** 32 bytes an entry: its RFC 9162 leaf hash. */
+      readonly hashes: Uint8Array;
+      readonly items: readonly ParsedItem[];
+    }
   | { readonly kind: 'failed'; readonly id: number; readonly error: string };
 
 /** Packs items for one task: each distinct key and context once, the bytes in one buffer. */

@@ -1,14 +1,22 @@
 /**
- * A crypto thread of the ledger (verify-pool.ts): verifies packed batches of ML-DSA signatures with the
- * fastest verifier this machine has (the native PQClean build, else noble), one boolean each, and signs
- * checkpoints (ML-DSA-44, noble). This is the CPU-heavy work of an append, so one thread per core lets
+ * A crypto thread of the ledger (verify-pool.ts): parses and verifies slices of a request's entries,
+ * verifies packed batches of ML-DSA signatures with the fastest verifier this machine has (the native
+ * PQClean build, else noble), one boolean each, and signs checkpoints (ML-DSA-44, noble). This is the CPU-heavy work of an append, so one thread per core lets
  * the ledger check signatures at the full rate of the machine (issue: "signature verification runs on
  * every core") while its main thread parses, stores and answers.
  */
 import { parentPort } from 'node:worker_threads';
-import { mlDsaSign, nobleVerifier, type MlDsaLevel } from '../../protocol/ml-dsa';
+import { entryPurpose, parseLeafText, signedMessage } from '../../protocol/entries';
+import { leafHash } from '../../protocol/merkle';
+import { contextBytes, mlDsaSign, nobleVerifier, type MlDsaLevel } from '../../protocol/ml-dsa';
 import { fastestMlDsaVerifier } from '../../native/ml-dsa';
-import { INDEX_FIELDS, type PoolReply, type PoolTask } from './verify-protocol';
+import {
+  INDEX_FIELDS,
+  type ParsedItem,
+  type ParseTask,
+  type PoolReply,
+  type PoolTask,
+} from './verify-protocol';
 
 const { verifier, note } = fastestMlDsaVerifier(nobleVerifier);
 
@@ -17,7 +25,52 @@ const port = parentPort;
 
 port.postMessage({ kind: 'ready', verifier: verifier.name, ...(note ? { note } : {}) } satisfies PoolReply);
 
+/** Parses (and verifies) a slice of a request's entries: see ParseTask. */
+function parse(task: ParseTask): PoolReply {
+  const n = task.texts.length;
+  const offsets = new Uint32Array(n + 1);
+  for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i]! + Buffer.byteLength(task.texts[i]!, 'utf8');
+  const data = new Uint8Array(offsets[n]!);
+  const bytes = Buffer.from(data.buffer);
+  const hashes = new Uint8Array(32 * n);
+  const items: ParsedItem[] = [];
+  for (let i = 0; i < n; i++) {
+    const leaf = data.subarray(offsets[i], offsets[i + 1]);
+    if (leaf.length > task.maxBytes) {
+      items.push({ kind: 'too-big', bytes: leaf.length });
+      continue;
+    }
+    bytes.write(task.texts[i]!, offsets[i]!, 'utf8');
+    hashes.set(leafHash(leaf), 32 * i);
+    const parsed = parseLeafText(task.texts[i]!);
+    if (!parsed.ok) {
+      items.push({ kind: 'malformed', problems: parsed.error });
+      continue;
+    }
+    const envelope = parsed.value;
+    if (task.publicKey === null) {
+      items.push({ kind: 'entry', envelope, sig: 'unchecked' });
+      continue;
+    }
+    const valid = verifier.verify(
+      65,
+      task.publicKey,
+      signedMessage(leaf, envelope),
+      Buffer.from(envelope.sig, 'base64'),
+      contextBytes(entryPurpose(envelope.entry.type)),
+    );
+    items.push({ kind: 'entry', envelope, sig: valid ? 'valid' : 'invalid' });
+  }
+  return { kind: 'parsed', id: task.id, data, offsets, hashes, items };
+}
+
 port.on('message', (task: PoolTask) => {
+  if (task.kind === 'parse') {
+    const reply = parse(task);
+    const transfer = reply.kind === 'parsed' ? [reply.data.buffer, reply.hashes.buffer] : [];
+    port.postMessage(reply, transfer as ArrayBuffer[]);
+    return;
+  }
   if (task.kind === 'sign') {
     try {
       const signature = mlDsaSign('checkpoint', task.secretKey, task.message);

@@ -4,4 +4,5 @@ export * from './enrolment';
 export * from './envelope';
 export * from './kiosk-id';
 export * from './schemas';
+export * from './signed-message';
 export * from './tracking-code';
