@@ -6,10 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromBase64, toBase64 } from '../../protocol/bytes';
-import { cosignerKey, verifyNote, type CosignerKey } from '../../protocol/checkpoint';
+import { cosignerKey, type CosignerKey } from '../../protocol/checkpoint';
 import { canonicalJson } from '../../protocol/jcs';
 import { createLedgerFixture, type LedgerFixture, type TestKiosk } from '../testing/election-fixture';
-import { get, postEntries } from '../testing/http-client';
+import { postEntries, signedSize } from '../testing/http-client';
 import { startLedger, type RunningLedger } from './start-ledger';
 
 let f: LedgerFixture;
@@ -35,11 +35,7 @@ afterAll(async () => {
   await ledger?.close();
 });
 
-async function size(): Promise<number> {
-  const v = verifyNote((await get(ledger.url, '/v1/checkpoint')).text, [logKey]);
-  if (!v.ok) throw new Error(v.error);
-  return v.value.checkpoint.size;
-}
+const size = () => signedSize(ledger.url, logKey);
 
 const ballots = () => f.voters.slice(0, BALLOTS).map((v) => k.ballot(v.style));
 

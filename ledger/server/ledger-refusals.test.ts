@@ -13,7 +13,7 @@ import { leafHash, verifyInclusion } from '../../protocol/merkle';
 import type { BallotEntry } from '../../protocol/entries';
 import { issueCardCertificate } from '../../drivers/pkcs11/test-ca';
 import { createLedgerFixture, type LedgerFixture, type TestKiosk } from '../testing/election-fixture';
-import { get, postEntries, postRaw } from '../testing/http-client';
+import { get, postEntries, postRaw, signedSize } from '../testing/http-client';
 import { startLedger, type RunningLedger } from './start-ledger';
 
 let f: LedgerFixture;
@@ -37,11 +37,7 @@ afterAll(async () => {
   await ledger?.close();
 });
 
-async function size(): Promise<number> {
-  const v = verifyNote((await get(ledger.url, '/v1/checkpoint')).text, [logKey]);
-  if (!v.ok) throw new Error(v.error);
-  return v.value.checkpoint.size;
-}
+const size = () => signedSize(ledger.url, logKey);
 
 /** Posts, expects the refusal, and checks that the log did not grow. */
 async function refused(body: string | Uint8Array[], status: number, match: Record<string, unknown>) {

@@ -1,4 +1,5 @@
 /** Minimal HTTP calls to a ledger for tests and benchmarks (the kiosk has its own ledger client). */
+import { verifyNote, type CosignerKey } from '../../protocol/checkpoint';
 import { entriesBody } from './election-fixture';
 
 export interface Reply {
@@ -42,4 +43,11 @@ export async function postRaw(
 
 export async function get(url: string, path: string): Promise<Reply> {
   return reply(await fetch(`${url}${path}`, { signal: AbortSignal.timeout(60_000) }));
+}
+
+/** The size of the ledger's latest checkpoint, after checking the log's signature on it. */
+export async function signedSize(url: string, logKey: CosignerKey): Promise<number> {
+  const v = verifyNote((await get(url, '/v1/checkpoint')).text, [logKey]);
+  if (!v.ok) throw new Error(`the ledger's checkpoint: ${v.error}`);
+  return v.value.checkpoint.size;
 }
