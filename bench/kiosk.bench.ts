@@ -11,8 +11,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { nobleVerifier } from '../protocol/ml-dsa';
-import { fastestMlDsaVerifier } from '../native/ml-dsa';
+import { nobleSigner, nobleVerifier } from '../protocol/ml-dsa';
+import { fastestMlDsaSigner, fastestMlDsaVerifier } from '../native/ml-dsa';
 import { provisionTestKiosk, startTestNetwork, waitFor } from '../main/queue/test-kiosk';
 import type { Report } from './report';
 
@@ -30,6 +30,7 @@ export async function run(report: Report): Promise<void> {
     ledgerDb: join(dir, 'ledger.db'),
   });
   const { verifier, note } = fastestMlDsaVerifier(nobleVerifier);
+  const { signer } = fastestMlDsaSigner(nobleSigner);
   try {
     const kiosk = provisionTestKiosk(net, dir, 'bench');
     const queue = kiosk.openQueue({ verifier, witnessPollMs: 5, backoff: { baseMs: 10, maxMs: 100 } });
@@ -52,7 +53,7 @@ export async function run(report: Report): Promise<void> {
       if (!r.ok) throw new Error(r.error.message);
     }
     latencies.sort((a, b) => a - b);
-    const how = `${ballots} casts, sign with noble, check with ${verifier.name}, WAL + synchronous FULL`;
+    const how = `${ballots} casts, sign with ${signer.name}, check with ${verifier.name}, WAL + synchronous FULL`;
     report('kiosk cast latency p50 (press to durable)', percentile(latencies, 50), 'ms', how);
     report('kiosk cast latency p99 (press to durable)', percentile(latencies, 99), 'ms', how);
 

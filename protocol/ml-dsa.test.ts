@@ -95,6 +95,40 @@ describe('Wycheproof ML-DSA-65 sign (seed)', () => {
   it('covers the whole file', () => expect(count).toBe(105));
 });
 
+describe('native signer (PQClean, hedged)', () => {
+  const signer = native.ok ? native.signer : undefined;
+  it.runIf(signer)('signs every valid Wycheproof ML-DSA-65 key/message/context; noble verifies it', () => {
+    let signed = 0;
+    for (const group of load('mldsa_65_sign_seed_test.json')) {
+      for (const t of group.tests) {
+        if (t.result === 'invalid' || t.flags.includes('Internal')) continue;
+        const { publicKey, secretKey } = mlDsaKeygen(65, fromHex(group.privateSeed ?? ''));
+        const msg = fromHex(t.msg!);
+        const ctx = fromHex(t.ctx ?? '');
+        const sig = signer!.sign(65, secretKey, msg, ctx);
+        expect(nobleVerifier.verify(65, publicKey, msg, sig, ctx), `tcId ${t.tcId}`).toBe(true);
+        expect(nobleVerifier.verify(65, publicKey, msg, sig, utf8('ogas-ballot-v1'))).toBe(false);
+        signed++;
+      }
+    }
+    expect(signed).toBeGreaterThan(20);
+  });
+  it.runIf(signer)('signs checkpoints (ML-DSA-44, empty context) that noble verifies; hedged', () => {
+    const { publicKey, secretKey } = mlDsaKeygen(44);
+    const m = utf8('origin\n1\nroot\n');
+    const a = mlDsaSign('checkpoint', secretKey, m, signer);
+    const b = mlDsaSign('checkpoint', secretKey, m, signer);
+    expect(toHex(a)).not.toBe(toHex(b));
+    expect(mlDsaVerify('checkpoint', publicKey, m, a)).toBe(true);
+    expect(mlDsaVerify('checkpoint', publicKey, m, b)).toBe(true);
+  });
+  it.runIf(signer)('refuses a secret key of the wrong size and a context over 255 bytes', () => {
+    const { secretKey } = mlDsaKeygen(65);
+    expect(() => signer!.sign(44, secretKey, utf8('x'), new Uint8Array())).toThrow(/2560 bytes/);
+    expect(() => signer!.sign(65, secretKey, utf8('x'), new Uint8Array(256))).toThrow(RangeError);
+  });
+});
+
 describe('Wycheproof ML-DSA-44 verify', () => {
   const groups = load('mldsa_44_verify_test.json');
   let count = 0;

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Builds native/ml-dsa (the fast ML-DSA verifier) with the node-gyp that ships inside npm.
+// Builds native/ml-dsa (the fast ML-DSA verifier and signer) with the node-gyp that ships inside npm.
 // Run by `npm install`/`npm ci` (the root package's "install" script), so it compiles once per install.
-// A failure is not fatal: the ledger and the auditor then fall back to the noble verifier (about 12x
-// slower) and say so when they start.
+// A failure is not fatal: the ledger, the auditor and the kiosk then fall back to noble (about 12x
+// slower); the ledger and the auditor say so when they start.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -27,7 +27,7 @@ const candidates = [
 ].filter(Boolean);
 const nodeGyp = candidates.find((p) => existsSync(p));
 if (!nodeGyp) {
-  console.warn('native ML-DSA verifier not built: node-gyp not found (npm ships it; is npm installed?).');
+  console.warn('native ML-DSA not built: node-gyp not found (npm ships it; is npm installed?).');
   process.exit(0);
 }
 const args = [nodeGyp, 'rebuild', '--release'];
@@ -38,7 +38,7 @@ if (
 ) {
   args.push(`--nodedir=${join(dirname(process.execPath), '..')}`);
 }
-console.log('building the native ML-DSA verifier (PQClean, a few seconds)...');
+console.log('building the native ML-DSA verifier and signer (PQClean, a few seconds)...');
 const r = spawnSync(process.execPath, args, {
   cwd: dir,
   stdio: ['ignore', 'ignore', 'pipe'],
@@ -52,8 +52,8 @@ if (r.status !== 0) {
       .slice(0, 8)
       .join('\n'),
   );
-  console.warn('native ML-DSA verifier not built: the ledger and audit will use the slower noble verifier.');
+  console.warn('native ML-DSA not built: the ledger, audit and kiosk will use the slower noble code.');
   console.warn('To retry: install python3, make and g++, then run `node scripts/build-native.mjs`.');
   process.exit(0);
 }
-console.log('native ML-DSA verifier built: native/ml-dsa/build/Release/ogas_ml_dsa.node');
+console.log('native ML-DSA built: native/ml-dsa/build/Release/ogas_ml_dsa.node');

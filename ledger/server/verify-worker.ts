@@ -1,15 +1,16 @@
 /**
  * A crypto thread of the ledger (verify-pool.ts): parses and verifies slices of a request's entries,
- * verifies packed batches of ML-DSA signatures with the fastest verifier this machine has (the native
- * PQClean build, else noble), one boolean each, and signs checkpoints (ML-DSA-44, noble). This is the CPU-heavy work of an append, so one thread per core lets
- * the ledger check signatures at the full rate of the machine (issue: "signature verification runs on
- * every core") while its main thread parses, stores and answers.
+ * verifies packed batches of ML-DSA signatures, one boolean each, and signs checkpoints (ML-DSA-44),
+ * with the fastest backend this machine has (the native PQClean build, else noble). This is the
+ * CPU-heavy work of an append, so one thread per core lets the ledger check signatures at the full rate
+ * of the machine (issue: "signature verification runs on every core") while its main thread stores and
+ * answers.
  */
 import { parentPort } from 'node:worker_threads';
 import { entryPurpose, parseLeafText, signedMessage } from '../../protocol/entries';
 import { leafHash } from '../../protocol/merkle';
-import { contextBytes, mlDsaSign, nobleVerifier, type MlDsaLevel } from '../../protocol/ml-dsa';
-import { fastestMlDsaVerifier } from '../../native/ml-dsa';
+import { contextBytes, mlDsaSign, nobleSigner, nobleVerifier, type MlDsaLevel } from '../../protocol/ml-dsa';
+import { fastestMlDsaSigner, fastestMlDsaVerifier } from '../../native/ml-dsa';
 import {
   INDEX_FIELDS,
   type ParsedItem,
@@ -19,6 +20,7 @@ import {
 } from './verify-protocol';
 
 const { verifier, note } = fastestMlDsaVerifier(nobleVerifier);
+const { signer } = fastestMlDsaSigner(nobleSigner);
 
 if (!parentPort) throw new Error('verify-worker.ts runs only as a worker thread');
 const port = parentPort;
@@ -73,7 +75,7 @@ port.on('message', (task: PoolTask) => {
   }
   if (task.kind === 'sign') {
     try {
-      const signature = mlDsaSign('checkpoint', task.secretKey, task.message);
+      const signature = mlDsaSign('checkpoint', task.secretKey, task.message, signer);
       port.postMessage({ kind: 'signed', id: task.id, signature } satisfies PoolReply);
     } catch (e) {
       port.postMessage({ kind: 'failed', id: task.id, error: (e as Error).message } satisfies PoolReply);

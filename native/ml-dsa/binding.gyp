@@ -1,4 +1,4 @@
-# Fast ML-DSA verification (FIPS 204) for the ledger and the auditor, built from PQClean's "clean"
+# Fast ML-DSA verification and signing (FIPS 204) for the ledger and the auditor, built from PQClean's "clean"
 # ML-DSA-44/65 C code as shipped in the pinned `pqclean` npm package. PQClean's *_ctx functions take a
 # FIPS 204 context string, which DESIGN §3 needs and @oqs/liboqs-js does not export.
 {
@@ -47,7 +47,7 @@
     },
     {
       'target_name': 'ogas_ml_dsa',
-      'sources': ['ml-dsa-verify.c'],
+      'sources': ['ml-dsa.c'],
       'dependencies': ['mldsa44', 'mldsa65', 'pqclean_common'],
     },
   ],

@@ -9,8 +9,10 @@ import { canonicalBytes, parseCanonical } from '../jcs';
 import {
   mlDsaSign,
   mlDsaVerify,
+  nobleSigner,
   nobleVerifier,
   SIGNING_CONTEXTS,
+  type MlDsaSigner,
   type MlDsaVerifier,
   type SigningPurpose,
 } from '../ml-dsa';
@@ -42,7 +44,12 @@ export function entryPurpose(type: EntryType): SigningPurpose {
  * store these bytes before sending (DESIGN §3: ML-DSA signing is randomized; a resend is the same bytes).
  * An entry that does not pass its own schema, or a key that is not the entry's kiosk, is a bug: throws.
  */
-export function signEntry(entry: Entry, kioskSecretKey: Uint8Array, kioskPublicKey: Uint8Array): Uint8Array {
+export function signEntry(
+  entry: Entry,
+  kioskSecretKey: Uint8Array,
+  kioskPublicKey: Uint8Array,
+  backend: MlDsaSigner = nobleSigner,
+): Uint8Array {
   const checked = EntrySchema.safeParse(entry);
   if (!checked.success) {
     throw new TypeError(
@@ -54,7 +61,7 @@ export function signEntry(entry: Entry, kioskSecretKey: Uint8Array, kioskPublicK
   const signer = kioskId(kioskPublicKey);
   if (signer !== entry.kiosk)
     throw new TypeError(`entry.kiosk ${entry.kiosk} is not the id of this kiosk key (${signer})`);
-  const sig = mlDsaSign(entryPurpose(entry.type), kioskSecretKey, canonicalBytes(entry));
+  const sig = mlDsaSign(entryPurpose(entry.type), kioskSecretKey, canonicalBytes(entry), backend);
   return canonicalBytes({ entry, signer, sig: toBase64(sig) });
 }
 
