@@ -88,7 +88,7 @@ export class CardPresence {
 }
 
 /** Runs `poll` on an unref'd timer until stopped; one poll at a time. */
-export function watchByPolling(
+function watchByPolling(
   poll: () => Promise<Result<CardEvent[], Pkcs11Error>>,
   listener: (event: CardEvent) => void,
   options: WatchOptions = {},
@@ -110,4 +110,25 @@ export function watchByPolling(
     stopped = true;
     if (timer) clearTimeout(timer);
   };
+}
+
+/** The polling watches of one reader, so that closing the reader stops every one of them. */
+export class PollingWatches {
+  private readonly stops = new Set<() => void>();
+
+  constructor(private readonly poll: () => Promise<Result<CardEvent[], Pkcs11Error>>) {}
+
+  add(listener: (event: CardEvent) => void, options?: WatchOptions): () => void {
+    const stop = watchByPolling(this.poll, listener, options);
+    this.stops.add(stop);
+    return () => {
+      this.stops.delete(stop);
+      stop();
+    };
+  }
+
+  stopAll(): void {
+    for (const stop of this.stops) stop();
+    this.stops.clear();
+  }
 }

@@ -12,7 +12,7 @@ import { fromBase64 } from '../../protocol/bytes';
 import { err, ok, type Result } from '../../protocol/result';
 import {
   CardPresence,
-  watchByPolling,
+  PollingWatches,
   type CardCertificate,
   type CardEvent,
   type CardInfo,
@@ -130,7 +130,7 @@ export class EmulatedCardReader implements CardReader {
   private readonly inserted = new Map<string, EmulatedCard>();
   private readonly sessions = new Set<EmulatedCardSession>();
   private readonly presence = new CardPresence();
-  private readonly watchers = new Set<() => void>();
+  private readonly watches = new PollingWatches(() => this.poll());
   readonly latency = new LatencyRecorder();
   private readonly errors = new ErrorCounter();
   private readonly faults: Array<{ label: string; call: string; ckr: number }> = [];
@@ -208,12 +208,7 @@ export class EmulatedCardReader implements CardReader {
   }
 
   watch(listener: (event: CardEvent) => void, options?: WatchOptions): () => void {
-    const stop = watchByPolling(() => this.poll(), listener, options);
-    this.watchers.add(stop);
-    return () => {
-      this.watchers.delete(stop);
-      stop();
-    };
+    return this.watches.add(listener, options);
   }
 
   open(label: string): Promise<Result<CardSession, Pkcs11Error>> {
@@ -233,8 +228,7 @@ export class EmulatedCardReader implements CardReader {
   }
 
   async close(): Promise<void> {
-    for (const stop of this.watchers) stop();
-    this.watchers.clear();
+    this.watches.stopAll();
     await Promise.all([...this.sessions].map((s) => s.close()));
   }
 

@@ -7,7 +7,7 @@ import type { DeviceDiagnostics, SelfTestResult } from '../diagnostics';
 import { err, ok, type Result } from '../../protocol/result';
 import {
   CardPresence,
-  watchByPolling,
+  PollingWatches,
   type CardCertificate,
   type CardEvent,
   type CardInfo,
@@ -93,7 +93,7 @@ export class Pkcs11CardReader implements CardReader {
   private readonly calls: DeviceCalls;
   private readonly presence = new CardPresence();
   private readonly sessions = new Set<Pkcs11CardSession>();
-  private readonly watchers = new Set<() => void>();
+  private readonly watches = new PollingWatches(() => this.poll());
   private slotEventsSupported: boolean | null = null;
   private readonly id: string;
   private readonly ignore: ReadonlySet<string>;
@@ -135,12 +135,7 @@ export class Pkcs11CardReader implements CardReader {
   }
 
   watch(listener: (event: CardEvent) => void, options?: WatchOptions): () => void {
-    const stop = watchByPolling(() => this.poll(), listener, options);
-    this.watchers.add(stop);
-    return () => {
-      this.watchers.delete(stop);
-      stop();
-    };
+    return this.watches.add(listener, options);
   }
 
   async open(label: string): Promise<Result<CardSession, Pkcs11Error>> {
@@ -154,8 +149,7 @@ export class Pkcs11CardReader implements CardReader {
   }
 
   async close(): Promise<void> {
-    for (const stop of this.watchers) stop();
-    this.watchers.clear();
+    this.watches.stopAll();
     await Promise.all([...this.sessions].map((s) => s.close()));
   }
 

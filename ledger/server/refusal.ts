@@ -22,19 +22,30 @@ export function malformed(field: string, error: string): Refusal {
   return { status: 400, field, error: field ? `${field}: ${error}` : error };
 }
 
-export function conflict(
+/** A refusal under a named rule: 409 for a conflict with what is stored, 422 for a broken rule. */
+function byRule(
+  status: 409 | 422,
   rule: string,
   error: string,
   field?: string,
   details?: Record<string, unknown>,
 ): Refusal {
   return {
-    status: 409,
+    status,
     rule,
     error,
     ...(field === undefined ? {} : { field }),
     ...(details === undefined ? {} : { details }),
   };
+}
+
+export function conflict(
+  rule: string,
+  error: string,
+  field?: string,
+  details?: Record<string, unknown>,
+): Refusal {
+  return byRule(409, rule, error, field, details);
 }
 
 export function ruleBroken(
@@ -43,13 +54,7 @@ export function ruleBroken(
   field?: string,
   details?: Record<string, unknown>,
 ): Refusal {
-  return {
-    status: 422,
-    rule,
-    error,
-    ...(field === undefined ? {} : { field }),
-    ...(details === undefined ? {} : { details }),
-  };
+  return byRule(422, rule, error, field, details);
 }
 
 export function tooBig(error: string, field?: string): Refusal {
