@@ -54,6 +54,11 @@ describe('checkLeaf', () => {
   it('the signed message sliced from the leaf is JCS(entry)', () => {
     const env = parseLeafData(leaf);
     if (!env.ok) throw new Error('fixture leaf does not parse');
-    expect(Buffer.from(signedMessage(leaf, env.value))).toEqual(Buffer.from(canonicalBytes(checkin)));
+    const message = signedMessage(leaf, env.value);
+    expect(Buffer.from(message)).toEqual(Buffer.from(canonicalBytes(checkin)));
+    expect(message.buffer).toBe(leaf.buffer); // a slice, not a copy
+    // Bytes without the canonical frame (here: indented) get JCS(entry) re-encoded.
+    const indented = utf8(JSON.stringify(JSON.parse(fromUtf8(leaf)), null, 1));
+    expect(Buffer.from(signedMessage(indented, env.value))).toEqual(Buffer.from(canonicalBytes(checkin)));
   });
 });
